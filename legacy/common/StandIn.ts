@@ -15,6 +15,8 @@ export interface StandInRequest {
   query: URLSearchParams;
   headers: http.IncomingHttpHeaders;
   body: Buffer;
+  /** the client's address as the socket reports it (per-client limits such as the courts' in-flight cap) */
+  remoteAddress?: string;
 }
 
 export interface StandInResponse {
@@ -36,12 +38,21 @@ export interface Faults {
   down: boolean;
 }
 
+/**
+ * What `admit` decides before latency and faults apply: refuse at once (a limit such as the
+ * courts' "more than 8 in flight → 429"), or admit with a `release` the frame calls exactly once
+ * when the response is finished or the client goes away.
+ */
+export type Admission = { refuse: StandInResponse } | { release(): void };
+
 export interface StandInOptions {
   name: string;
   latencyMs: number;
   handle(req: StandInRequest, ctx: RequestContext): Promise<StandInResponse> | StandInResponse;
   /** the department's own way of saying "system busy" (used for injected errors) */
   failure(req: StandInRequest): StandInResponse;
+  /** optional gate run for every non-admin request before latency, faults and `handle` */
+  admit?(req: StandInRequest): Admission;
   /** cap on request bodies; a legacy system refuses larger ones */
   maxBodyBytes?: number;
 }
@@ -104,6 +115,9 @@ function readBody(req: http.IncomingMessage, maxBytes: number): Promise<Buffer> 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export function createStandIn(options: StandInOptions): StandIn {
+  if (typeof options.latencyMs !== 'number' || !Number.isFinite(options.latencyMs) || options.latencyMs < 0) {
+    throw new Error(`${options.name} stand-in: latencyMs must be a non-negative number of milliseconds, got ${JSON.stringify(options.latencyMs)}`);
+  }
   const baseFaults: Faults = { latencyMs: options.latencyMs, jitterMs: 0, errorRate: 0, down: false };
   let faults: Faults = { ...baseFaults };
   let stats: StandInStats = { requests: 0, keys: 0 };
@@ -157,7 +171,12 @@ export function createStandIn(options: StandInOptions): StandIn {
       query: parsed.searchParams,
       headers: req.headers,
       body,
+      remoteAddress: req.socket.remoteAddress ?? '',
     };
+    const admission = options.admit?.(request);
+    if (admission && 'refuse' in admission) return send(res, admission.refuse);
+    // 'close' fires once: when the response is done or the client hung up (e.g. while `down`).
+    if (admission) res.once('close', () => admission.release());
     const delay = faults.latencyMs + (faults.jitterMs > 0 ? Math.random() * faults.jitterMs : 0);
     if (delay > 0) await sleep(delay);
     if (faults.down) return;
