@@ -1,0 +1,98 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginDisableSuggestions } from '@apollo/server/plugin/disableSuggestions';
+import { ApolloGateway } from '@apollo/gateway';
+import { signInternalToken } from '../lib/auth/internalToken';
+import type { Config, SubgraphName } from '../lib/config';
+import { createGraphQLListener, listen, sendJson, type Listening } from '../lib/http/serveGraphQL';
+import { maskError } from '../lib/subgraph/errors';
+import type { GatewayContext } from './context';
+import { SubgraphDataSource, keepAliveFetcher } from './SubgraphDataSource';
+import { useAuthentication } from './useAuthentication';
+import { useUsccValidation } from './useUsccValidation';
+
+export const SUPERGRAPH_FILE = path.join(__dirname, '..', 'schema', 'supergraph.graphql');
+
+export interface GatewayOptions {
+  config: Config;
+  supergraphSdl?: string;
+  /** extra Apollo plugins (tests, benchmarks) */
+  plugins?: ApolloServerPlugin<GatewayContext>[];
+}
+
+export type GatewayPhase = { phase: 'created' } | { phase: 'starting' } | { phase: 'serving'; listening: Listening } | { phase: 'stopped' };
+
+export interface Gateway {
+  listen(port: number, host?: string): Promise<Listening>;
+  stop(): Promise<void>;
+  readonly phase: GatewayPhase['phase'];
+}
+
+export function createGateway(options: GatewayOptions): Gateway {
+  const { config } = options;
+  const supergraphSdl = options.supergraphSdl ?? fs.readFileSync(SUPERGRAPH_FILE, 'utf8');
+  const gateway = new ApolloGateway({
+    supergraphSdl,
+    // The supergraph carries the SPEC §4 default URLs; the configured ones win, by subgraph name.
+    buildService: ({ name }) =>
+      new SubgraphDataSource({ url: config.subgraphUrls[name as SubgraphName] ?? '', fetcher: keepAliveFetcher }),
+  });
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway,
+    introspection: !config.production,
+    includeStacktraceInErrorResponses: false,
+    formatError: maskError,
+    plugins: [useUsccValidation(), ...(config.production ? [ApolloServerPluginDisableSuggestions()] : []), ...(options.plugins ?? [])],
+  });
+  const authenticator = useAuthentication(config.jwt);
+
+  let state: GatewayPhase = { phase: 'created' };
+
+  async function context(req: import('node:http').IncomingMessage): Promise<GatewayContext> {
+    const consumer = await authenticator.authenticate(req);
+    const requestId = randomUUID();
+    const internalToken = await signInternalToken({ consumer, requestId }, config.internalTokenSecret);
+    return { requestId, consumer, internalToken };
+  }
+
+  return {
+    get phase() {
+      return state.phase;
+    },
+    async listen(port, host) {
+      if (state.phase !== 'created') throw new Error(`gateway cannot listen in phase ${state.phase}`);
+      state = { phase: 'starting' };
+      const listener = createGraphQLListener({
+        apollo,
+        context,
+        routes: {
+          'GET /healthz': (_req, res) => sendJson(res, 200, { status: 'ok' }),
+          'GET /readyz': (_req, res) =>
+            state.phase === 'serving' ? sendJson(res, 200, { status: 'ready' }) : sendJson(res, 503, { status: state.phase }),
+        },
+      });
+      await apollo.start();
+      const listening = await listen(listener, port, host);
+      state = { phase: 'serving', listening };
+      return listening;
+    },
+    async stop() {
+      const previous = state;
+      state = { phase: 'stopped' };
+      switch (previous.phase) {
+        case 'serving':
+          await previous.listening.close();
+          await apollo.stop();
+          return;
+        case 'starting':
+          await apollo.stop();
+          return;
+        case 'created':
+        case 'stopped':
+          return;
+      }
+    },
+  };
+}

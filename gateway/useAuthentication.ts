@@ -1,0 +1,73 @@
+import type http from 'node:http';
+import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { isRole, type Consumer } from '../lib/auth/consumer';
+import type { JwtConfig } from '../lib/config';
+import { checkUscc } from '../lib/ids';
+import { HttpError } from '../lib/http/serveGraphQL';
+
+/**
+ * Consumer authentication (SPEC §7): a Bearer JWT whose signature, expiry, issuer, audience and
+ * algorithm are checked. HS256 with a shared secret (the development default) or asymmetric keys
+ * from a JWKS in production; `alg: none` and unknown keys are refused by jose itself, and the
+ * algorithm list pins the family so a token signed with the wrong kind of key never verifies.
+ */
+
+export interface Authenticator {
+  authenticate(req: http.IncomingMessage): Promise<Consumer>;
+}
+
+const ASYMMETRIC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'EdDSA'];
+
+function unauthenticated(message: string): HttpError {
+  return new HttpError(401, 'UNAUTHENTICATED', message, { 'www-authenticate': 'Bearer realm="credit-graph"' });
+}
+
+function consumerFromClaims(payload: JWTPayload): Consumer {
+  const { sub, org, role, purpose, subject } = payload as JWTPayload & Record<string, unknown>;
+  if (typeof sub !== 'string' || sub === '') throw unauthenticated('token has no sub claim');
+  if (!isRole(role)) throw unauthenticated('token role must be one of public, government, bank, auditor, subject');
+  if (typeof org !== 'string' || org === '') throw unauthenticated('token has no org claim');
+  if (purpose !== undefined && typeof purpose !== 'string') throw unauthenticated('token purpose must be a string');
+  let subjectCode: string | null = null;
+  if (role === 'subject') {
+    if (typeof subject !== 'string' || !checkUscc(subject).ok) throw unauthenticated('a subject token needs a valid subject claim (its USCC)');
+    subjectCode = subject;
+  }
+  return { id: sub, org, role, purpose: typeof purpose === 'string' ? purpose : null, subject: subjectCode };
+}
+
+export function useAuthentication(config: JwtConfig): Authenticator {
+  let key: Uint8Array | JWTVerifyGetKey;
+  let algorithms: string[];
+  if (config.kind === 'secret') {
+    key = new TextEncoder().encode(config.secret);
+    algorithms = ['HS256'];
+  } else {
+    key = createRemoteJWKSet(new URL(config.jwksUrl));
+    algorithms = ASYMMETRIC_ALGORITHMS;
+  }
+
+  return {
+    async authenticate(req) {
+      const header = req.headers.authorization;
+      if (typeof header !== 'string' || header === '') throw unauthenticated('authentication required: send Authorization: Bearer <token>');
+      const match = /^Bearer\s+(\S+)$/i.exec(header);
+      if (!match) throw unauthenticated('Authorization header must be "Bearer <token>"');
+      try {
+        const { payload } = await jwtVerify(match[1], key as Uint8Array, {
+          algorithms,
+          issuer: config.issuer,
+          audience: config.audience,
+          requiredClaims: ['exp', 'sub'],
+          clockTolerance: 5,
+        });
+        return consumerFromClaims(payload);
+      } catch (e) {
+        if (e instanceof HttpError) throw e;
+        if (e instanceof joseErrors.JWTExpired) throw unauthenticated('token expired');
+        if (e instanceof joseErrors.JOSEError) throw unauthenticated(`token refused (${e.code})`);
+        throw unauthenticated('token refused');
+      }
+    },
+  };
+}

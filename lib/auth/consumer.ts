@@ -1,0 +1,20 @@
+/** The verified consumer of a request, as the gateway states it to the subgraphs. */
+
+export const ROLES = ['public', 'government', 'bank', 'auditor', 'subject'] as const;
+export type Role = (typeof ROLES)[number];
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+}
+
+export interface Consumer {
+  /** `sub` of the consumer's token */
+  id: string;
+  /** organization id (a bank's org id is the consent grantee) */
+  org: string;
+  role: Role;
+  /** declared purpose of use, e.g. `financing`, `financial-supervision` */
+  purpose: string | null;
+  /** for role `subject`: the USCC the token speaks for */
+  subject: string | null;
+}

@@ -1,0 +1,174 @@
+/**
+ * Configuration, read once from the environment through one validated schema (SPEC §4).
+ * A bad value stops the process at start with one line naming the variable (`exitOnConfigError`).
+ */
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export type Department = 'market' | 'tax' | 'court' | 'customs' | 'finance';
+export const DEPARTMENTS: readonly Department[] = ['market', 'tax', 'court', 'customs', 'finance'];
+export type SubgraphName = 'platform' | Department;
+/** Port offsets of SPEC §4: platform = base+1, market +2, … finance +6. */
+export const SUBGRAPHS: readonly SubgraphName[] = ['platform', ...DEPARTMENTS];
+
+export type JwtConfig =
+  | { kind: 'secret'; secret: string; issuer: string; audience: string; development: boolean }
+  | { kind: 'jwks'; jwksUrl: string; issuer: string; audience: string };
+
+export interface Config {
+  nodeEnv: string;
+  production: boolean;
+  port: number;
+  subgraphPortBase: number;
+  legacyPortBase: number;
+  redisUrl: string | undefined;
+  databaseUrl: string | undefined;
+  world: { size: number; seed: number };
+  legacyLatencyMs: number;
+  jwt: JwtConfig;
+  internalTokenSecret: string;
+  subgraphUrls: Record<SubgraphName, string>;
+  legacyUrls: Record<Department, string>;
+  credentials: {
+    marketApiKey: string;
+    taxUser: string;
+    taxPassword: string;
+    customsUser: string;
+    customsPassword: string;
+    financeAppId: string;
+    financeAppSecret: string;
+  };
+}
+
+/** Development defaults: safe only on a developer's machine, refused in production. */
+export const DEVELOPMENT_JWT_SECRET = 'credit-graph-development-key-not-for-production';
+export const DEVELOPMENT_INTERNAL_SECRET = 'credit-graph-internal-development-key';
+export const DEFAULT_JWT_ISSUER = 'credit-graph-dev';
+export const DEFAULT_JWT_AUDIENCE = 'credit-graph';
+
+type Env = Record<string, string | undefined>;
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(name, `must be a whole number from ${min} to ${max}, got ${JSON.stringify(raw)}`);
+  const n = Number(raw.trim());
+  if (n < min || n > max) throw new ConfigError(name, `must be a whole number from ${min} to ${max}, got ${JSON.stringify(raw)}`);
+  return n;
+}
+
+function url(env: Env, name: string, fallback: string | undefined, protocols: string[]): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `must be a URL (${protocols.join(' or ')}), got ${JSON.stringify(raw.slice(0, 80))}`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(name, `must use ${protocols.join(' or ')}, got ${JSON.stringify(parsed.protocol)}`);
+  }
+  return raw.replace(/\/+$/, '');
+}
+
+function secret(env: Env, name: string, fallback: string, production: boolean): string {
+  const raw = env[name];
+  if (raw === undefined || raw === '') {
+    if (production) throw new ConfigError(name, 'must be set when NODE_ENV=production (no development default)');
+    return fallback;
+  }
+  if (raw.length < 32) throw new ConfigError(name, `must be at least 32 characters, got ${raw.length}`);
+  return raw;
+}
+
+function text(env: Env, name: string, fallback: string): string {
+  const raw = env[name];
+  return raw === undefined || raw === '' ? fallback : raw;
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const nodeEnv = text(env, 'NODE_ENV', 'development');
+  const production = nodeEnv === 'production';
+  const port = int(env, 'PORT', 4000, 0, 65535);
+  const subgraphPortBase = int(env, 'SUBGRAPH_PORT_BASE', 4000, 0, 65529);
+  const legacyPortBase = int(env, 'LEGACY_PORT_BASE', 4100, 0, 65530);
+
+  let jwt: JwtConfig;
+  const jwksUrl = url(env, 'JWT_JWKS_URL', undefined, ['http:', 'https:']);
+  if (jwksUrl) {
+    if (env.JWT_SECRET) throw new ConfigError('JWT_SECRET', 'set both JWT_SECRET and JWT_JWKS_URL; choose one');
+    const issuer = env.JWT_ISSUER;
+    const audience = env.JWT_AUDIENCE;
+    if (!issuer) throw new ConfigError('JWT_ISSUER', 'must be set with JWT_JWKS_URL');
+    if (!audience) throw new ConfigError('JWT_AUDIENCE', 'must be set with JWT_JWKS_URL');
+    jwt = { kind: 'jwks', jwksUrl, issuer, audience };
+  } else {
+    jwt = {
+      kind: 'secret',
+      secret: secret(env, 'JWT_SECRET', DEVELOPMENT_JWT_SECRET, production),
+      issuer: text(env, 'JWT_ISSUER', DEFAULT_JWT_ISSUER),
+      audience: text(env, 'JWT_AUDIENCE', DEFAULT_JWT_AUDIENCE),
+      development: !env.JWT_SECRET,
+    };
+  }
+
+  const subgraphUrls = Object.fromEntries(
+    SUBGRAPHS.map((name, i) => [
+      name,
+      url(env, `${name.toUpperCase()}_SUBGRAPH_URL`, `http://127.0.0.1:${subgraphPortBase + i + 1}/graphql`, ['http:', 'https:'])!,
+    ]),
+  ) as Record<SubgraphName, string>;
+  const legacyUrls = Object.fromEntries(
+    DEPARTMENTS.map((name, i) => [
+      name,
+      url(env, `${name.toUpperCase()}_LEGACY_URL`, `http://127.0.0.1:${legacyPortBase + i + 1}`, ['http:', 'https:'])!,
+    ]),
+  ) as Record<Department, string>;
+
+  return {
+    nodeEnv,
+    production,
+    port,
+    subgraphPortBase,
+    legacyPortBase,
+    redisUrl: url(env, 'REDIS_URL', undefined, ['redis:', 'rediss:']),
+    databaseUrl: url(env, 'DATABASE_URL', undefined, ['postgres:', 'postgresql:']),
+    world: { size: int(env, 'WORLD_SIZE', 10000, 1, 1_000_000), seed: int(env, 'WORLD_SEED', 1, 0, 2 ** 31 - 1) },
+    legacyLatencyMs: int(env, 'LEGACY_LATENCY_MS', 20, 0, 60_000),
+    jwt,
+    internalTokenSecret: secret(env, 'INTERNAL_TOKEN_SECRET', DEVELOPMENT_INTERNAL_SECRET, production),
+    subgraphUrls,
+    legacyUrls,
+    credentials: {
+      marketApiKey: text(env, 'MARKET_API_KEY', 'dev'),
+      taxUser: text(env, 'TAX_USER', 'dev'),
+      taxPassword: text(env, 'TAX_PASSWORD', 'dev'),
+      customsUser: text(env, 'CUSTOMS_USER', 'dev'),
+      customsPassword: text(env, 'CUSTOMS_PASSWORD', 'dev'),
+      financeAppId: text(env, 'FINANCE_APP_ID', 'dev'),
+      financeAppSecret: text(env, 'FINANCE_APP_SECRET', 'dev'),
+    },
+  };
+}
+
+/** For entry points: load the config or print one line naming the variable and exit 1. */
+export function loadConfigOrExit(env: Env = process.env): Config {
+  try {
+    return loadConfig(env);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`configuration error: ${e.message}\n`);
+      process.exit(1);
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,210 @@
+import CircuitBreaker from 'opossum';
+import { Pool } from 'undici';
+import type { Department } from '../config';
+import { DepartmentUnavailableError } from '../subgraph/errors';
+
+/**
+ * The one HTTP client every department adapter uses: keep-alive pool, an overall deadline per call,
+ * bounded retries with jitter for idempotent reads only (honouring Retry-After), a concurrency cap
+ * (the court refuses more than 8 in flight), and a circuit breaker so a failing system fails fast
+ * instead of piling up requests. Every failure surfaces as DepartmentUnavailableError: the
+ * upstream body and URL stay in the logs, never in a response.
+ */
+
+export interface LegacyResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+}
+
+/** Thrown by an adapter's `parse` when the system answered "busy" in its own way (e.g. code 9999 in HTTP 200). */
+export class LegacyBusyError extends Error {}
+
+export interface LegacyCall<T> {
+  method: 'GET' | 'POST';
+  path: string;
+  query?: Record<string, string | number>;
+  /** computed per attempt (signed requests need a fresh nonce each time) */
+  headers?: () => Record<string, string>;
+  body?: string | Buffer;
+  /**
+   * A read that may be repeated safely. Mutations are never retried: a retry after a timeout could
+   * apply the change twice, and the caller could not tell.
+   */
+  idempotent: boolean;
+  /**
+   * Turns a response into the value; throw LegacyBusyError when the system said "busy" its own
+   * way (retried), any other error for an unusable answer (not retried). 429 and 5xx never reach
+   * `parse` unless `acceptStatus` claims them (SOAP faults travel as HTTP 500).
+   */
+  parse(response: LegacyResponse): T;
+  acceptStatus?(status: number): boolean;
+}
+
+export interface LegacyClientOptions {
+  department: Department;
+  baseUrl: string;
+  /** overall deadline of one call, retries included */
+  timeoutMs: number;
+  /** extra attempts for idempotent reads */
+  retries?: number;
+  /** most requests in flight at once; the rest wait their turn */
+  maxConcurrency?: number;
+  breaker?: { errorThresholdPercentage?: number; resetTimeoutMs?: number; volumeThreshold?: number; rollingCountTimeoutMs?: number };
+  /** most a Retry-After is honoured before giving up */
+  maxRetryAfterMs?: number;
+}
+
+function validOptions(o: LegacyClientOptions): Required<Omit<LegacyClientOptions, 'breaker'>> & { breaker: NonNullable<LegacyClientOptions['breaker']> } {
+  const positive = (name: string, v: number | undefined, fallback: number, min = 1) => {
+    const value = v ?? fallback;
+    if (!Number.isFinite(value) || value < min) throw new Error(`LegacyClient(${o.department}): ${name} must be a number ≥ ${min}, got ${v}`);
+    return value;
+  };
+  try {
+    new URL(o.baseUrl);
+  } catch {
+    throw new Error(`LegacyClient(${o.department}): baseUrl must be a URL, got ${JSON.stringify(o.baseUrl)}`);
+  }
+  return {
+    department: o.department,
+    baseUrl: o.baseUrl,
+    timeoutMs: positive('timeoutMs', o.timeoutMs, 1000),
+    retries: positive('retries', o.retries, 1, 0),
+    maxConcurrency: positive('maxConcurrency', o.maxConcurrency, 64),
+    maxRetryAfterMs: positive('maxRetryAfterMs', o.maxRetryAfterMs, 2000, 0),
+    breaker: o.breaker ?? {},
+  };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+class Semaphore {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+  constructor(private readonly limit: number) {}
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.active >= this.limit) await new Promise<void>((r) => this.waiting.push(r));
+    this.active += 1;
+    try {
+      return await fn();
+    } finally {
+      this.active -= 1;
+      this.waiting.shift()?.();
+    }
+  }
+}
+
+class AttemptError extends Error {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+  }
+}
+
+function retryAfterMs(value: string | string[] | undefined): number | undefined {
+  const v = Array.isArray(value) ? value[0] : value;
+  if (!v) return undefined;
+  if (/^\d+$/.test(v)) return Number(v) * 1000;
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+}
+
+export class LegacyClient {
+  readonly department: Department;
+  private readonly options: ReturnType<typeof validOptions>;
+  private readonly pool: Pool;
+  private readonly semaphore: Semaphore;
+  private readonly breaker: CircuitBreaker<[() => Promise<unknown>], unknown>;
+
+  constructor(options: LegacyClientOptions) {
+    this.options = validOptions(options);
+    this.department = options.department;
+    const origin = new URL(this.options.baseUrl).origin;
+    this.pool = new Pool(origin, { connections: Math.max(this.options.maxConcurrency, 8), keepAliveTimeout: 30_000, pipelining: 1 });
+    this.semaphore = new Semaphore(this.options.maxConcurrency);
+    this.breaker = new CircuitBreaker((fn: () => Promise<unknown>) => fn(), {
+      // The deadline is enforced per call below; the breaker only counts outcomes.
+      timeout: false,
+      errorThresholdPercentage: this.options.breaker.errorThresholdPercentage ?? 50,
+      resetTimeout: this.options.breaker.resetTimeoutMs ?? 5000,
+      volumeThreshold: this.options.breaker.volumeThreshold ?? 5,
+      rollingCountTimeout: this.options.breaker.rollingCountTimeoutMs ?? 10_000,
+    });
+  }
+
+  get circuitState(): 'closed' | 'open' | 'half-open' {
+    return this.breaker.opened ? 'open' : this.breaker.halfOpen ? 'half-open' : 'closed';
+  }
+
+  async call<T>(call: LegacyCall<T>): Promise<T> {
+    const deadline = Date.now() + this.options.timeoutMs;
+    try {
+      return (await this.breaker.fire(() => this.semaphore.run(() => this.attempts(call, deadline)))) as T;
+    } catch (e) {
+      if (e instanceof DepartmentUnavailableError) throw e;
+      const reason = this.breaker.opened && (e as Error)?.message?.includes('Breaker is open') ? 'circuit open' : (e as Error)?.message ?? String(e);
+      throw new DepartmentUnavailableError(this.department, reason);
+    }
+  }
+
+  private async attempts<T>(call: LegacyCall<T>, deadline: number): Promise<T> {
+    const maxAttempts = call.idempotent ? this.options.retries + 1 : 1;
+    let last: AttemptError | undefined;
+    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) break;
+      try {
+        return await this.attempt(call, remaining);
+      } catch (e) {
+        last = e instanceof AttemptError ? e : new AttemptError((e as Error).message, false);
+        if (!last.retryable || attempt === maxAttempts) break;
+        // Full jitter, or the system's own Retry-After when it gave one (court 429).
+        const wait = last.retryAfterMs !== undefined ? Math.min(last.retryAfterMs, this.options.maxRetryAfterMs) : Math.random() * 50 * attempt;
+        if (Date.now() + wait >= deadline) break;
+        await sleep(wait);
+      }
+    }
+    throw new DepartmentUnavailableError(this.department, last?.message ?? `deadline of ${this.options.timeoutMs} ms exceeded`);
+  }
+
+  private async attempt<T>(call: LegacyCall<T>, timeoutMs: number): Promise<T> {
+    const query = call.query ? `?${new URLSearchParams(Object.entries(call.query).map(([k, v]): [string, string] => [k, String(v)])).toString()}` : '';
+    const basePath = new URL(this.options.baseUrl).pathname.replace(/\/$/, '');
+    let response: LegacyResponse;
+    try {
+      const res = await this.pool.request({
+        method: call.method,
+        path: `${basePath}${call.path}${query}`,
+        headers: call.headers?.(),
+        body: call.body,
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      const body = Buffer.from(await res.body.arrayBuffer());
+      response = { status: res.statusCode, headers: res.headers, body };
+    } catch (e) {
+      const name = (e as Error)?.name;
+      throw new AttemptError(name === 'TimeoutError' || name === 'AbortError' ? `timed out after ${timeoutMs} ms` : `network error: ${(e as Error).message}`, true);
+    }
+    if (call.acceptStatus?.(response.status)) {
+      // the adapter reads this status itself
+    } else if (response.status === 429 || response.status === 503) {
+      throw new AttemptError(`HTTP ${response.status}`, true, retryAfterMs(response.headers['retry-after']));
+    } else if (response.status >= 500) {
+      throw new AttemptError(`HTTP ${response.status}`, true);
+    }
+    try {
+      return call.parse(response);
+    } catch (e) {
+      throw new AttemptError(`unusable answer: ${(e as Error).message}`, e instanceof LegacyBusyError);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.breaker.shutdown();
+    await this.pool.close();
+  }
+}

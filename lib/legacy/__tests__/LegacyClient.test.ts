@@ -1,0 +1,153 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DepartmentUnavailableError } from '../../subgraph/errors';
+import { LegacyBusyError, LegacyClient } from '../LegacyClient';
+
+/**
+ * The shared legacy client against a real HTTP server whose behaviour each test scripts
+ * (the department stand-ins exercise it again through every adapter).
+ */
+
+type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
+
+async function serve(handler: Handler): Promise<{ url: string; hits: () => number; inFlightMax: () => number; close: () => Promise<void> }> {
+  let hits = 0;
+  let inFlight = 0;
+  let inFlightMax = 0;
+  const server = http.createServer((req, res) => {
+    hits++;
+    inFlight++;
+    inFlightMax = Math.max(inFlightMax, inFlight);
+    res.on('close', () => inFlight--);
+    handler(req, res);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    hits: () => hits,
+    inFlightMax: () => inFlightMax,
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}
+
+const parseText = (r: { body: Buffer }) => r.body.toString('utf8');
+
+describe('LegacyClient', () => {
+  it('retries an idempotent read once after a 5xx and returns the answer', async () => {
+    let n = 0;
+    const s = await serve((_req, res) => {
+      n++;
+      if (n === 1) {
+        res.writeHead(500).end('java.lang.NullPointerException at com.gov.Service');
+      } else res.end('ok');
+    });
+    const client = new LegacyClient({ department: 'market', baseUrl: s.url, timeoutMs: 2000, retries: 1 });
+    await expect(client.call({ method: 'GET', path: '/x', idempotent: true, parse: parseText })).resolves.toBe('ok');
+    expect(s.hits()).toBe(2);
+    await client.close();
+    await s.close();
+  });
+
+  it('never retries a call that is not idempotent', async () => {
+    const s = await serve((_req, res) => res.writeHead(500).end('boom'));
+    const client = new LegacyClient({ department: 'market', baseUrl: s.url, timeoutMs: 2000, retries: 3 });
+    await expect(client.call({ method: 'POST', path: '/x', idempotent: false, parse: parseText })).rejects.toBeInstanceOf(DepartmentUnavailableError);
+    expect(s.hits()).toBe(1);
+    await client.close();
+    await s.close();
+  });
+
+  it('gives up at its deadline when the system never answers, without leaking the URL', async () => {
+    const s = await serve(() => undefined);
+    const client = new LegacyClient({ department: 'tax', baseUrl: s.url, timeoutMs: 300, retries: 2 });
+    const error = await client.call({ method: 'GET', path: '/hang', idempotent: true, parse: parseText }).catch((e) => e);
+    expect(error).toBeInstanceOf(DepartmentUnavailableError);
+    expect(error.department).toBe('tax');
+    await client.close();
+    await s.close();
+  });
+
+  it('retries a "busy" answer the adapter recognizes, but not an unusable one', async () => {
+    const busy = await serve((_req, res) => res.end('{"code":"9999"}'));
+    const client = new LegacyClient({ department: 'market', baseUrl: busy.url, timeoutMs: 2000, retries: 1 });
+    await expect(
+      client.call({
+        method: 'GET',
+        path: '/x',
+        idempotent: true,
+        parse: () => {
+          throw new LegacyBusyError('9999');
+        },
+      }),
+    ).rejects.toBeInstanceOf(DepartmentUnavailableError);
+    expect(busy.hits()).toBe(2);
+    await expect(
+      client.call({
+        method: 'GET',
+        path: '/x',
+        idempotent: true,
+        parse: () => {
+          throw new Error('garbage');
+        },
+      }),
+    ).rejects.toBeInstanceOf(DepartmentUnavailableError);
+    expect(busy.hits()).toBe(3);
+    await client.close();
+    await busy.close();
+  });
+
+  it('honours Retry-After on a 429', async () => {
+    let n = 0;
+    const s = await serve((_req, res) => {
+      n++;
+      if (n === 1) res.writeHead(429, { 'retry-after': '0' }).end();
+      else res.end('ok');
+    });
+    const client = new LegacyClient({ department: 'court', baseUrl: s.url, timeoutMs: 2000, retries: 1 });
+    await expect(client.call({ method: 'GET', path: '/x', idempotent: true, parse: parseText })).resolves.toBe('ok');
+    expect(s.hits()).toBe(2);
+    await client.close();
+    await s.close();
+  });
+
+  it('keeps at most maxConcurrency requests in flight and queues the rest', async () => {
+    const s = await serve((_req, res) => setTimeout(() => res.end('ok'), 30));
+    const client = new LegacyClient({ department: 'court', baseUrl: s.url, timeoutMs: 5000, maxConcurrency: 8 });
+    const results = await Promise.all(Array.from({ length: 30 }, () => client.call({ method: 'GET', path: '/x', idempotent: true, parse: parseText })));
+    expect(results).toHaveLength(30);
+    expect(s.inFlightMax()).toBeLessThanOrEqual(8);
+    expect(s.hits()).toBe(30);
+    await client.close();
+    await s.close();
+  });
+
+  it('opens its circuit after repeated failures and then stops calling the system', async () => {
+    const s = await serve((_req, res) => res.writeHead(500).end('down'));
+    const client = new LegacyClient({
+      department: 'customs',
+      baseUrl: s.url,
+      timeoutMs: 1000,
+      retries: 0,
+      breaker: { volumeThreshold: 3, errorThresholdPercentage: 50, resetTimeoutMs: 60_000 },
+    });
+    for (let i = 0; i < 5; i++) {
+      await client.call({ method: 'GET', path: '/x', idempotent: true, parse: parseText }).catch(() => undefined);
+    }
+    expect(client.circuitState).toBe('open');
+    const before = s.hits();
+    const error = await client.call({ method: 'GET', path: '/x', idempotent: true, parse: parseText }).catch((e) => e);
+    expect(error).toBeInstanceOf(DepartmentUnavailableError);
+    expect(s.hits()).toBe(before);
+    await client.close();
+    await s.close();
+  });
+
+  it('refuses a bad option at construction, naming it', () => {
+    expect(() => new LegacyClient({ department: 'tax', baseUrl: 'nope', timeoutMs: 100 })).toThrow(/baseUrl/);
+    expect(() => new LegacyClient({ department: 'tax', baseUrl: 'http://x', timeoutMs: 0 })).toThrow(/timeoutMs/);
+  });
+});

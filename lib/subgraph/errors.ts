@@ -1,0 +1,75 @@
+import { GraphQLError } from 'graphql';
+import type { Department } from '../config';
+
+/**
+ * Request-time errors a client may see (SPEC §6). Anything else raised in a subgraph is masked to
+ * a bare INTERNAL_SERVER_ERROR by `maskError`, so no stack, legacy body or URL escapes.
+ */
+
+export const DEPARTMENT_NAMES: Record<Department, string> = {
+  market: 'market regulation (市场监管)',
+  tax: 'tax (税务)',
+  court: 'courts (法院)',
+  customs: 'customs (海关)',
+  finance: 'finance credit-information sharing platform (金融信用信息共享平台)',
+};
+
+/** Thrown by legacy clients; carries the department but never the upstream body or URL. */
+export class DepartmentUnavailableError extends Error {
+  constructor(
+    readonly department: Department,
+    /** internal reason for logs only */
+    readonly reason: string,
+  ) {
+    super(`${department} system unavailable: ${reason}`);
+    this.name = 'DepartmentUnavailableError';
+  }
+}
+
+export function departmentUnavailable(department: Department): GraphQLError {
+  return new GraphQLError(`The ${DEPARTMENT_NAMES[department]} system is unavailable; this section could not be fetched.`, {
+    extensions: { code: 'DEPARTMENT_UNAVAILABLE', department: department.toUpperCase() },
+  });
+}
+
+export const CLIENT_ERROR_CODES = new Set([
+  'BAD_USER_INPUT',
+  'FORBIDDEN',
+  'CONSENT_REQUIRED',
+  'DEPARTMENT_UNAVAILABLE',
+  'QUERY_TOO_COMPLEX',
+  'UNAUTHENTICATED',
+  'AUDIT_UNAVAILABLE',
+  'GRAPHQL_VALIDATION_FAILED',
+  'GRAPHQL_PARSE_FAILED',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+  'BAD_REQUEST',
+]);
+
+const SAFE_EXTENSION_KEYS = ['code', 'department', 'reason', 'consentId', 'limit', 'rule'];
+
+/** Apollo `formatError`: keep the codes of SPEC §6, replace everything else by a bare internal error. */
+export function maskError(formatted: import('graphql').GraphQLFormattedError, error: unknown): import('graphql').GraphQLFormattedError {
+  const code = formatted.extensions?.code;
+  if (typeof code === 'string' && CLIENT_ERROR_CODES.has(code)) {
+    // Only whitelisted extensions travel: a gateway-side error may carry the subgraph's URL and body.
+    const extensions: Record<string, unknown> = {};
+    for (const key of SAFE_EXTENSION_KEYS) {
+      if (formatted.extensions?.[key] !== undefined) extensions[key] = formatted.extensions[key];
+    }
+    return { message: formatted.message, path: formatted.path, locations: formatted.locations, extensions };
+  }
+  const original = (error as { originalError?: unknown })?.originalError ?? error;
+  if (original instanceof DepartmentUnavailableError) {
+    const e = departmentUnavailable(original.department);
+    return { message: e.message, path: formatted.path, locations: formatted.locations, extensions: e.extensions };
+  }
+  return {
+    message: 'Internal error',
+    path: formatted.path,
+    locations: formatted.locations,
+    extensions: { code: 'INTERNAL_SERVER_ERROR' },
+  };
+}

@@ -1,0 +1,4 @@
+import { runSubgraph } from '../../lib/subgraph/runSubgraph';
+import { createFinanceSubgraph } from './server';
+
+runSubgraph('finance', createFinanceSubgraph);

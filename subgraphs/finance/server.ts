@@ -1,0 +1,25 @@
+import type { Config } from '../../lib/config';
+import { createSubgraph, type Subgraph } from '../../lib/subgraph/createSubgraph';
+import { loadTypeDefs } from '../../lib/subgraph/loadTypeDefs';
+import { FinanceClient } from './legacyClient';
+import { createLoaders } from './loaders';
+import { resolvers } from './resolvers';
+
+export const typeDefs = loadTypeDefs(__dirname, { department: true });
+
+export function createFinanceSubgraph(config: Config): Subgraph {
+  const client = new FinanceClient({
+    baseUrl: config.legacyUrls.finance,
+    appId: config.credentials.financeAppId,
+    appSecret: config.credentials.financeAppSecret,
+  });
+  return createSubgraph({
+    name: 'finance',
+    typeDefs,
+    resolvers,
+    createLoaders: () => createLoaders(client),
+    internalTokenSecret: config.internalTokenSecret,
+    production: config.production,
+    onStop: () => client.close(),
+  });
+}

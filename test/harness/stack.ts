@@ -1,0 +1,99 @@
+import { signDevToken, type DevTokenClaims } from '../../lib/auth/devToken';
+import { DEPARTMENTS, loadConfig, type Config, type Department } from '../../lib/config';
+import type { Listening } from '../../lib/http/serveGraphQL';
+import type { Subgraph } from '../../lib/subgraph/createSubgraph';
+import type { StandIn, StandInStats } from '../../legacy/common/StandIn';
+import { createStandIns, listenStandIns } from '../../legacy/standIns';
+import { createWorld } from '../../legacy/world';
+import type { World } from '../../legacy/world/types';
+import { createGateway, type Gateway } from '../../gateway/server';
+import { SUBGRAPH_MODULES } from '../../subgraphs/registry';
+
+/**
+ * A whole stack in this test process, every hop over real HTTP on ephemeral ports: the five
+ * stand-ins, the six subgraphs and the gateway. Test files each start their own, so they can run
+ * in parallel without sharing stand-in stats or faults.
+ */
+
+export interface StackOptions {
+  env?: Record<string, string>;
+}
+
+export interface GraphQLResult {
+  status: number;
+  headers: Headers;
+  body: { data?: any; errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, any> }[] };
+}
+
+export interface Stack {
+  config: Config;
+  world: World;
+  standIns: Record<Department, StandIn>;
+  gatewayUrl: string;
+  subgraphUrls: Record<string, string>;
+  token(claims: DevTokenClaims): Promise<string>;
+  query(query: string, options?: { variables?: Record<string, unknown>; token?: string; headers?: Record<string, string> }): Promise<GraphQLResult>;
+  legacyStats(): Record<Department, StandInStats>;
+  resetLegacy(): void;
+  stop(): Promise<void>;
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const baseEnv: Record<string, string> = { WORLD_SIZE: '10000', WORLD_SEED: '1', LEGACY_LATENCY_MS: '0', ...options.env };
+  const preConfig = loadConfig(baseEnv);
+  const world = createWorld(preConfig.world);
+  const standIns = createStandIns(world, preConfig);
+  const legacyUrls = await listenStandIns(standIns, { portBase: 0, ephemeral: true });
+  const legacyEnv = Object.fromEntries(DEPARTMENTS.map((d) => [`${d.toUpperCase()}_LEGACY_URL`, legacyUrls[d]]));
+
+  const subgraphConfig = loadConfig({ ...baseEnv, ...legacyEnv });
+  const subgraphs: Subgraph[] = [];
+  const subgraphListening: Listening[] = [];
+  const subgraphUrls: Record<string, string> = {};
+  for (const m of SUBGRAPH_MODULES) {
+    const subgraph = m.create(subgraphConfig);
+    subgraphs.push(subgraph);
+    const listening = await subgraph.listen(0);
+    subgraphListening.push(listening);
+    subgraphUrls[m.name] = `${listening.url}/graphql`;
+  }
+  const config = loadConfig({
+    ...baseEnv,
+    ...legacyEnv,
+    ...Object.fromEntries(Object.entries(subgraphUrls).map(([name, url]) => [`${name.toUpperCase()}_SUBGRAPH_URL`, url])),
+  });
+  const gateway: Gateway = createGateway({ config });
+  const { url } = await gateway.listen(0);
+  const gatewayUrl = `${url}/graphql`;
+  const jwt = config.jwt;
+  if (jwt.kind !== 'secret') throw new Error('test stacks sign their own tokens');
+
+  return {
+    config,
+    world,
+    standIns,
+    gatewayUrl,
+    subgraphUrls,
+    token: (claims) => signDevToken(claims, jwt),
+    async query(query, opts = {}) {
+      const headers: Record<string, string> = { 'content-type': 'application/json', ...opts.headers };
+      if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+      const res = await fetch(gatewayUrl, { method: 'POST', headers, body: JSON.stringify({ query, variables: opts.variables }) });
+      const text = await res.text();
+      let body: GraphQLResult['body'];
+      try {
+        body = JSON.parse(text);
+      } catch {
+        throw new Error(`gateway answered HTTP ${res.status} with a non-JSON body: ${text.slice(0, 200)}`);
+      }
+      return { status: res.status, headers: res.headers, body };
+    },
+    legacyStats: () => Object.fromEntries(DEPARTMENTS.map((d) => [d, standIns[d].stats()])) as Record<Department, StandInStats>,
+    resetLegacy: () => DEPARTMENTS.forEach((d) => standIns[d].reset()),
+    async stop() {
+      await gateway.stop();
+      await Promise.all(subgraphs.map((s) => s.stop()));
+      await Promise.all(DEPARTMENTS.map((d) => standIns[d].close()));
+    },
+  };
+}
