@@ -4,6 +4,8 @@ import path from 'node:path';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDisableSuggestions } from '@apollo/server/plugin/disableSuggestions';
 import { ApolloGateway } from '@apollo/gateway';
+import { parse } from 'graphql';
+import { collectAccessPolicies } from '../lib/authz/accessPolicies';
 import { signInternalToken } from '../lib/auth/internalToken';
 import type { Config, SubgraphName } from '../lib/config';
 import { createGraphQLListener, listen, sendJson, type Listening } from '../lib/http/serveGraphQL';
@@ -11,6 +13,7 @@ import { maskError } from '../lib/subgraph/errors';
 import type { GatewayContext } from './context';
 import { SubgraphDataSource, keepAliveFetcher } from './SubgraphDataSource';
 import { useAuthentication } from './useAuthentication';
+import { withFieldAccess, type FieldAccessOptions } from './useFieldAccess';
 import { useUsccValidation } from './useUsccValidation';
 
 export const SUPERGRAPH_FILE = path.join(__dirname, '..', 'schema', 'supergraph.graphql');
@@ -18,6 +21,8 @@ export const SUPERGRAPH_FILE = path.join(__dirname, '..', 'schema', 'supergraph.
 export interface GatewayOptions {
   config: Config;
   supergraphSdl?: string;
+  /** commits a response's audit outcomes before it is released (the audit ledger) */
+  commit?: FieldAccessOptions['commit'];
   /** extra Apollo plugins (tests, benchmarks) */
   plugins?: ApolloServerPlugin<GatewayContext>[];
 }
@@ -33,12 +38,14 @@ export interface Gateway {
 export function createGateway(options: GatewayOptions): Gateway {
   const { config } = options;
   const supergraphSdl = options.supergraphSdl ?? fs.readFileSync(SUPERGRAPH_FILE, 'utf8');
-  const gateway = new ApolloGateway({
+  const access = collectAccessPolicies(parse(supergraphSdl));
+  const apolloGateway = new ApolloGateway({
     supergraphSdl,
     // The supergraph carries the SPEC §4 default URLs; the configured ones win, by subgraph name.
     buildService: ({ name }) =>
       new SubgraphDataSource({ url: config.subgraphUrls[name as SubgraphName] ?? '', fetcher: keepAliveFetcher }),
   });
+  const gateway = withFieldAccess(apolloGateway, { access, commit: options.commit ?? (async () => undefined) });
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     introspection: !config.production,

@@ -30,6 +30,8 @@ export interface Config {
   subgraphPortBase: number;
   legacyPortBase: number;
   redisUrl: string | undefined;
+  /** prefix of every Redis key, so several deployments (or test stacks) can share one Redis */
+  redisKeyPrefix: string;
   databaseUrl: string | undefined;
   world: { size: number; seed: number };
   legacyLatencyMs: number;
@@ -141,6 +143,7 @@ export function loadConfig(env: Env = process.env): Config {
     subgraphPortBase,
     legacyPortBase,
     redisUrl: url(env, 'REDIS_URL', undefined, ['redis:', 'rediss:']),
+    redisKeyPrefix: text(env, 'REDIS_KEY_PREFIX', 'credit:'),
     databaseUrl: url(env, 'DATABASE_URL', undefined, ['postgres:', 'postgresql:']),
     world: { size: int(env, 'WORLD_SIZE', 10000, 1, 1_000_000), seed: int(env, 'WORLD_SEED', 1, 0, 2 ** 31 - 1) },
     legacyLatencyMs: int(env, 'LEGACY_LATENCY_MS', 20, 0, 60_000),

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
 import path from 'node:path';
 
 /**
@@ -63,6 +64,27 @@ export async function waitForOk(url: string, service: RunningService, timeoutMs 
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`${service.name} was not ready at ${url} within ${timeoutMs} ms`);
+}
+
+/** Waits until a TCP port accepts connections (for services that speak no HTTP). */
+export async function waitForPort(port: number, service: RunningService, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let exited = false;
+  void service.exited.then(() => (exited = true));
+  while (Date.now() < deadline) {
+    if (exited) throw new Error(`${service.name} exited before it was ready`);
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = net.connect(port, '127.0.0.1');
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (open) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${service.name} did not open port ${port} within ${timeoutMs} ms`);
 }
 
 export async function stopAll(services: RunningService[], signal: NodeJS.Signals = 'SIGTERM', graceMs = 5000): Promise<void> {

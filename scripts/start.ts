@@ -1,6 +1,6 @@
 import { SUBGRAPHS, loadConfigOrExit } from '../lib/config';
 import { createWorld } from '../legacy/world';
-import { ROOT, startService, stopAll, waitForOk, type RunningService } from './processes';
+import { ROOT, startService, stopAll, waitForOk, waitForPort, type RunningService } from './processes';
 
 /**
  * `npm start`: the legacy stand-ins, the six subgraphs and the gateway as separate processes on
@@ -22,6 +22,14 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void shutdown(0));
 
   try {
+    if (!config.databaseUrl) {
+      // No DATABASE_URL: one embedded PGlite served over the wire protocol to every process.
+      const port = Number(process.env.EMBEDDED_DB_PORT ?? 4099);
+      const db = startService({ name: 'database', entry: 'scripts/embeddedDatabase.ts', env: { ...env, EMBEDDED_DB_PORT: String(port) } });
+      services.push(db);
+      env.DATABASE_URL = `postgres://postgres@127.0.0.1:${port}/postgres?sslmode=disable`;
+      await waitForPort(port, db);
+    }
     const legacy = startService({ name: 'legacy', entry: 'legacy/index.ts', env });
     services.push(legacy);
     await waitForOk(`${config.legacyUrls.market}/__admin/stats`, legacy);

@@ -6,9 +6,18 @@ import { ApolloServerPluginDisableSuggestions } from '@apollo/server/plugin/disa
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { DocumentNode, GraphQLSchema } from 'graphql';
+import DataLoader from 'dataloader';
+import type Redis from 'ioredis';
+import type { Pool } from 'pg';
 import type { Consumer } from '../auth/consumer';
 import { INTERNAL_TOKEN_HEADER, InternalTokenError, verifyInternalToken } from '../auth/internalToken';
-import type { SubgraphName } from '../config';
+import { collectAccessPolicies } from '../authz/accessPolicies';
+import { FINANCING_PURPOSE } from '../authz/decide';
+import { applyAuthorization, type AuthorizationContext } from '../authz/subgraphShield';
+import { createRedis } from '../cache/redis';
+import { ConfigError, type Config, type SubgraphName } from '../config';
+import { ConsentStore } from '../consent/ConsentStore';
+import { createPool } from '../db/pool';
 import { SCALARS } from '../graphql/scalars';
 import { HttpError, createGraphQLListener, listen, sendJson, type Listening } from '../http/serveGraphQL';
 import { maskError } from './errors';
@@ -23,8 +32,16 @@ export interface RequestInfo {
   consumer: Consumer;
 }
 
-export interface SubgraphContext<TLoaders> extends RequestInfo {
+export interface SubgraphContext<TLoaders> extends RequestInfo, AuthorizationContext {
   loaders: TLoaders;
+  consentStore: ConsentStore;
+}
+
+/** What a subgraph holds for its whole life: database pool, Redis, consent store. */
+export interface SubgraphResources {
+  pool: Pool;
+  redis: Redis | null;
+  consentStore: ConsentStore;
 }
 
 export interface SubgraphOptions<TLoaders> {
@@ -33,11 +50,9 @@ export interface SubgraphOptions<TLoaders> {
   resolvers: GraphQLResolverMap<SubgraphContext<TLoaders>>;
   /** fresh per request: loaders are never shared between consumers */
   createLoaders(request: RequestInfo): TLoaders;
-  /** verifies the gateway's internal token */
-  internalTokenSecret: string;
-  production: boolean;
-  /** wraps the executable schema, e.g. with the authorization middleware */
-  decorateSchema?(schema: GraphQLSchema): GraphQLSchema;
+  config: Config;
+  /** runs once before listening, e.g. the owner's migrations */
+  onStart?(resources: SubgraphResources): Promise<void>;
   /** releases what the subgraph holds (legacy client pools, stores) after the server stopped */
   onStop?(): Promise<void>;
 }
@@ -50,19 +65,26 @@ export interface Subgraph {
 }
 
 export function createSubgraph<TLoaders>(options: SubgraphOptions<TLoaders>): Subgraph {
-  if (!options.internalTokenSecret) throw new Error(`subgraph ${options.name}: internalTokenSecret is required`);
+  const { config } = options;
+  if (!config.databaseUrl) {
+    throw new ConfigError('DATABASE_URL', `must be set for subgraph ${options.name} (consents); npm start serves an embedded database`);
+  }
   const built = buildSubgraphSchema({
     typeDefs: options.typeDefs,
     resolvers: { ...SCALARS, ...options.resolvers } as GraphQLResolverMap<unknown>,
   });
-  const schema = options.decorateSchema ? options.decorateSchema(built) : built;
+  const schema = applyAuthorization(built, collectAccessPolicies(options.typeDefs));
+  const pool = createPool(config.databaseUrl);
+  const redis = config.redisUrl ? createRedis(config.redisUrl, config.redisKeyPrefix) : null;
+  const consentStore = new ConsentStore(pool, redis);
+  const resources: SubgraphResources = { pool, redis, consentStore };
 
   const apollo = new ApolloServer<SubgraphContext<TLoaders>>({
     schema,
-    introspection: !options.production,
+    introspection: !config.production,
     includeStacktraceInErrorResponses: false,
     formatError: maskError,
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ...(options.production ? [ApolloServerPluginDisableSuggestions()] : [])],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ...(config.production ? [ApolloServerPluginDisableSuggestions()] : [])],
   });
 
   async function context(req: http.IncomingMessage): Promise<SubgraphContext<TLoaders>> {
@@ -71,8 +93,21 @@ export function createSubgraph<TLoaders>(options: SubgraphOptions<TLoaders>): Su
       throw new HttpError(401, 'UNAUTHENTICATED', 'this service only answers the gateway');
     }
     try {
-      const claims = await verifyInternalToken(token, options.internalTokenSecret);
-      return { ...claims, requestId: claims.requestId || randomUUID(), loaders: options.createLoaders(claims) };
+      const claims = await verifyInternalToken(token, config.internalTokenSecret);
+      const { consumer } = claims;
+      // One batched look-up per request for all the subjects a bank's FINANCING fields touch.
+      const consents = new DataLoader<string, string | null>(async (subjects) => {
+        if (consumer.role !== 'bank') return subjects.map(() => null);
+        const active = await consentStore.activeConsents(consumer.org, FINANCING_PURPOSE, subjects);
+        return subjects.map((s) => active.get(s) ?? null);
+      });
+      return {
+        ...claims,
+        requestId: claims.requestId || randomUUID(),
+        consents,
+        consentStore,
+        loaders: options.createLoaders(claims),
+      };
     } catch (e) {
       if (e instanceof InternalTokenError) throw new HttpError(401, 'UNAUTHENTICATED', 'this service only answers the gateway');
       throw e;
@@ -85,7 +120,10 @@ export function createSubgraph<TLoaders>(options: SubgraphOptions<TLoaders>): Su
     name: options.name,
     schema,
     async listen(port, host) {
-      started ??= apollo.start();
+      started ??= (async () => {
+        await options.onStart?.(resources);
+        await apollo.start();
+      })();
       await started;
       const listener = createGraphQLListener({
         apollo,
@@ -101,6 +139,8 @@ export function createSubgraph<TLoaders>(options: SubgraphOptions<TLoaders>): Su
       await listening?.close();
       if (started) await apollo.stop();
       await options.onStop?.();
+      await pool.end();
+      redis?.disconnect();
     },
   };
 }

@@ -18,8 +18,7 @@ export function createFinanceSubgraph(config: Config): Subgraph {
     typeDefs,
     resolvers,
     createLoaders: () => createLoaders(client),
-    internalTokenSecret: config.internalTokenSecret,
-    production: config.production,
+    config,
     onStop: () => client.close(),
   });
 }

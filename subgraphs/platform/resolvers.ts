@@ -2,6 +2,7 @@ import { GraphQLError } from 'graphql';
 import { parseUscc } from '../../lib/ids';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { SubgraphContext } from '../../lib/subgraph/createSubgraph';
+import { grantConsent, listConsents, revokeConsent, type GrantInput } from './consents';
 import type { PlatformLoaders } from './loaders';
 
 /** SPEC §6: more codes than this in one `subjects(...)` is QUERY_TOO_COMPLEX. */
@@ -22,6 +23,18 @@ export const resolvers: GraphQLResolverMap<SubgraphContext<PlatformLoaders>> = {
       }
       return args.usccs.map((uscc) => ({ uscc }));
     },
+    consents: (_: unknown, args: { uscc: string }, ctx: SubgraphContext<PlatformLoaders>) => listConsents(ctx.consentStore, ctx.consumer, args.uscc),
+  },
+  Mutation: {
+    grantConsent: (_: unknown, args: { input: GrantInput }, ctx: SubgraphContext<PlatformLoaders>) =>
+      grantConsent(ctx.consentStore, ctx.consumer, args.input),
+    revokeConsent: (_: unknown, args: { id: string }, ctx: SubgraphContext<PlatformLoaders>) => revokeConsent(ctx.consentStore, ctx.consumer, args.id),
+  },
+  Consent: {
+    // Serialized as ISO 8601 with offset (DateTime).
+    grantedAt: (c: { grantedAt: Date }) => c.grantedAt.toISOString(),
+    expiresAt: (c: { expiresAt: Date }) => c.expiresAt.toISOString(),
+    revokedAt: (c: { revokedAt: Date | null }) => c.revokedAt?.toISOString() ?? null,
   },
   Subject: {
     // References come from other subgraphs (e.g. market's searchSubjects) already validated.

@@ -12,7 +12,8 @@ export function createPlatformSubgraph(config: Config): Subgraph {
     typeDefs,
     resolvers,
     createLoaders,
-    internalTokenSecret: config.internalTokenSecret,
-    production: config.production,
+    config,
+    // The platform owns the consents table.
+    onStart: ({ consentStore }) => consentStore.migrate(),
   });
 }

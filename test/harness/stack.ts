@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
 import { signDevToken, type DevTokenClaims } from '../../lib/auth/devToken';
 import { DEPARTMENTS, loadConfig, type Config, type Department } from '../../lib/config';
 import type { Listening } from '../../lib/http/serveGraphQL';
@@ -27,6 +29,7 @@ export interface GraphQLResult {
 
 export interface Stack {
   config: Config;
+  databaseUrl: string;
   world: World;
   standIns: Record<Department, StandIn>;
   gatewayUrl: string;
@@ -38,8 +41,41 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
+/** The real PostgreSQL and Redis the tests use (SPEC: tests run against real services). */
+export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** A fresh schema of the test database, so stacks never see each other's rows. */
+export async function createTestSchema(): Promise<{ url: string; schema: string; drop(): Promise<void> }> {
+  const schema = `t_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+  const admin = new Client({ connectionString: TEST_DATABASE_URL });
+  await admin.connect();
+  await admin.query(`CREATE SCHEMA ${schema}`);
+  await admin.end();
+  const separator = TEST_DATABASE_URL.includes('?') ? '&' : '?';
+  return {
+    schema,
+    url: `${TEST_DATABASE_URL}${separator}options=${encodeURIComponent(`-c search_path=${schema}`)}`,
+    async drop() {
+      const c = new Client({ connectionString: TEST_DATABASE_URL });
+      await c.connect();
+      await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await c.end();
+    },
+  };
+}
+
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  const baseEnv: Record<string, string> = { WORLD_SIZE: '10000', WORLD_SEED: '1', LEGACY_LATENCY_MS: '0', ...options.env };
+  const database = await createTestSchema();
+  const baseEnv: Record<string, string> = {
+    WORLD_SIZE: '10000',
+    WORLD_SEED: '1',
+    LEGACY_LATENCY_MS: '0',
+    DATABASE_URL: database.url,
+    REDIS_URL: TEST_REDIS_URL,
+    REDIS_KEY_PREFIX: `test:${database.schema}:`,
+    ...options.env,
+  };
   const preConfig = loadConfig(baseEnv);
   const world = createWorld(preConfig.world);
   const standIns = createStandIns(world, preConfig);
@@ -70,6 +106,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
   return {
     config,
+    databaseUrl: database.url,
     world,
     standIns,
     gatewayUrl,
@@ -94,6 +131,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await gateway.stop();
       await Promise.all(subgraphs.map((s) => s.stop()));
       await Promise.all(DEPARTMENTS.map((d) => standIns[d].close()));
+      await database.drop();
     },
   };
 }

@@ -1,0 +1,227 @@
+import {
+  GraphQLError,
+  Kind,
+  getNamedType,
+  isLeafType,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLFormattedError,
+  type GraphQLObjectType,
+  type GraphQLOutputType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+} from 'graphql';
+import { collectFields, collectSubfields } from 'graphql/execution/collectFields';
+import { getArgumentValues } from 'graphql/execution/values';
+import type { AccessMap, AccessPolicies } from '../lib/authz/accessPolicies';
+import { AUDIT_USCC_ALIAS, SUBJECT_TYPE } from './operationRewrite';
+
+/**
+ * One walk of the result along the client's ORIGINAL operation, after execution: it rebuilds the
+ * response without the private audit alias, answers the fields removed before planning with null +
+ * FORBIDDEN at their paths, and reports every field of every Subject as delivered or refused, with
+ * the subject it belongs to — the audit ledger's raw material (SPEC §8).
+ */
+
+export type Path = (string | number)[];
+
+export interface FieldOutcome {
+  subject: string;
+  /** schema coordinate, e.g. FinanceProfile.loanBalance */
+  coordinate: string;
+  decision: 'GRANTED' | 'DENIED';
+  /** for DENIED the error code; for GRANTED empty */
+  reason: string;
+  path: Path;
+  /** readable by every consumer class (served even when the ledger is down) */
+  publicClass: boolean;
+}
+
+/** Error codes that mean "refused" (as opposed to "could not be fetched"). */
+export const DENIAL_CODES = new Set(['FORBIDDEN', 'CONSENT_REQUIRED', 'AUDIT_UNAVAILABLE']);
+/** Provenance is metadata about a section, not data about the subject. */
+const UNAUDITED_TYPES = new Set(['Source']);
+
+export interface WalkInput {
+  schema: GraphQLSchema;
+  document: DocumentNode;
+  operation: OperationDefinitionNode;
+  variables: Record<string, unknown>;
+  data: Record<string, unknown> | null | undefined;
+  errors: readonly GraphQLFormattedError[] | undefined;
+  removed: ReadonlySet<FieldNode>;
+  access: AccessMap;
+}
+
+export interface WalkOutput {
+  data: Record<string, unknown> | null | undefined;
+  /** errors to add (removed fields) */
+  errors: GraphQLFormattedError[];
+  outcomes: FieldOutcome[];
+}
+
+const pathKey = (path: Path) => path.join('\u0000');
+
+/** PUBLIC class: some alternative needs nothing beyond being an authenticated consumer. */
+export function isPublicClass(policies: AccessPolicies | undefined): boolean {
+  return !policies || policies.some((all) => all.every((p) => p === 'PUBLIC' || p === 'AUTHENTICATED'));
+}
+
+export function walkResult(input: WalkInput): WalkOutput {
+  const { schema, variables, removed, access } = input;
+  const fragments: Record<string, FragmentDefinitionNode> = {};
+  for (const def of input.document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments[def.name.value] = def;
+
+  const errorsByPath = new Map<string, GraphQLFormattedError[]>();
+  for (const e of input.errors ?? []) {
+    if (!e.path) continue;
+    const k = pathKey(e.path as Path);
+    errorsByPath.set(k, [...(errorsByPath.get(k) ?? []), e]);
+  }
+  const errorsUnder = (path: Path): GraphQLFormattedError[] => {
+    const prefix = pathKey(path);
+    const out: GraphQLFormattedError[] = [];
+    for (const [k, list] of errorsByPath) if (k === prefix || k.startsWith(prefix + '\u0000')) out.push(...list);
+    return out;
+  };
+
+  const added: GraphQLFormattedError[] = [];
+  const outcomes: FieldOutcome[] = [];
+  // Fields without @access inherit the class of the classified field that leads to them.
+  const classOf = (coordinate: string, inherited: AccessPolicies | undefined) => access.get(coordinate) ?? inherited;
+  const record = (subject: string | null, coordinate: string, decision: FieldOutcome['decision'], reason: string, path: Path, policies: AccessPolicies | undefined) => {
+    if (!subject || UNAUDITED_TYPES.has(coordinate.split('.')[0])) return;
+    outcomes.push({ subject, coordinate, decision, reason, path, publicClass: isPublicClass(policies) });
+  };
+
+  /** The coordinate an error path designates, walking the operation from (type, nodes). */
+  function coordinateAt(type: GraphQLObjectType, nodes: readonly FieldNode[] | null, rest: Path, selectionSetOwner: OperationDefinitionNode | null): string | null {
+    let currentType: GraphQLObjectType = type;
+    let fields = selectionSetOwner
+      ? collectFields(schema, fragments, variables, currentType, selectionSetOwner.selectionSet)
+      : collectSubfields(schema, fragments, variables, currentType, nodes!);
+    for (let i = 0; i < rest.length; i++) {
+      const segment = rest[i];
+      if (typeof segment === 'number') continue;
+      const fieldNodes = fields.get(segment);
+      if (!fieldNodes) return null;
+      const name = fieldNodes[0].name.value;
+      const def = currentType.getFields()[name];
+      if (!def) return null;
+      const coordinate = `${currentType.name}.${name}`;
+      const remaining = rest.slice(i + 1).filter((s) => typeof s === 'string');
+      if (remaining.length === 0) return coordinate;
+      const next = getNamedType(def.type);
+      if (!isObjectType(next)) return coordinate;
+      currentType = next;
+      fields = collectSubfields(schema, fragments, variables, currentType, fieldNodes);
+    }
+    return null;
+  }
+
+  function denialsUnder(path: Path, subject: string | null, type: GraphQLObjectType | null, nodes: readonly FieldNode[], ownCoordinate: string, policies: AccessPolicies | undefined): void {
+    for (const e of errorsUnder(path)) {
+      const code = String(e.extensions?.code ?? '');
+      if (!DENIAL_CODES.has(code)) continue;
+      const rest = (e.path as Path).slice(path.length);
+      const coordinate = rest.length === 0 || !type ? ownCoordinate : coordinateAt(type, nodes, rest, null);
+      if (coordinate) record(subject, coordinate, 'DENIED', code, e.path as Path, classOf(coordinate, policies));
+    }
+  }
+
+  function walkValue(
+    type: GraphQLOutputType,
+    nodes: readonly FieldNode[],
+    value: unknown,
+    path: Path,
+    subject: string | null,
+    coordinate: string,
+    policies: AccessPolicies | undefined,
+    hint: (index: number | null) => string | null,
+  ): unknown {
+    const named = getNamedType(type);
+    const objectType = isObjectType(named) ? named : null;
+    if (value === null || value === undefined) {
+      const owner = objectType?.name === SUBJECT_TYPE ? hint(typeof path[path.length - 1] === 'number' ? (path[path.length - 1] as number) : null) : subject;
+      denialsUnder(path, objectType?.name === SUBJECT_TYPE ? owner : subject, objectType, nodes, coordinate, policies);
+      // Null without any error: delivered as "no record" (e.g. customs for most subjects).
+      if (errorsUnder(path).length === 0) record(subject, coordinate, 'GRANTED', '', path, policies);
+      return null;
+    }
+    const inner = isNonNullType(type) ? type.ofType : type;
+    if (isListType(inner)) {
+      if (!Array.isArray(value)) return value;
+      record(subject, coordinate, 'GRANTED', '', path, policies);
+      return value.map((item, i) => walkValue(inner.ofType, nodes, item, [...path, i], subject, coordinate, policies, hint));
+    }
+    if (isLeafType(named)) {
+      record(subject, coordinate, 'GRANTED', '', path, policies);
+      return value;
+    }
+    if (!objectType) return value;
+    record(subject, coordinate, 'GRANTED', '', path, policies);
+    const obj = value as Record<string, unknown>;
+    const own = objectType.name === SUBJECT_TYPE ? (typeof obj[AUDIT_USCC_ALIAS] === 'string' ? (obj[AUDIT_USCC_ALIAS] as string) : hint(null)) : subject;
+    return walkObject(objectType, collectSubfields(schema, fragments, variables, objectType, nodes), obj, path, own, policies);
+  }
+
+  function walkObject(
+    type: GraphQLObjectType,
+    fields: Map<string, readonly FieldNode[]>,
+    obj: Record<string, unknown>,
+    path: Path,
+    subject: string | null,
+    inherited: AccessPolicies | undefined,
+    rootHints?: Map<string, (i: number | null) => string | null>,
+  ): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const [key, nodes] of fields) {
+      const name = nodes[0].name.value;
+      const p = [...path, key];
+      if (name === '__typename') {
+        out[key] = obj[key] ?? type.name;
+        continue;
+      }
+      const def = type.getFields()[name];
+      if (!def) continue;
+      const coordinate = `${type.name}.${name}`;
+      const policies = classOf(coordinate, inherited);
+      if (nodes.some((n) => removed.has(n))) {
+        out[key] = null;
+        added.push({ message: `Not authorized to read ${coordinate}`, path: p, extensions: { code: 'FORBIDDEN' } });
+        record(subject, coordinate, 'DENIED', 'FORBIDDEN', p, policies);
+        continue;
+      }
+      const hint = rootHints?.get(key) ?? (() => subject);
+      out[key] = walkValue(def.type, nodes, obj[key], p, subject, coordinate, policies, hint);
+    }
+    return out;
+  }
+
+  const rootType = schema.getRootType(input.operation.operation);
+  if (!rootType || input.data === null || input.data === undefined) return { data: input.data, errors: added, outcomes };
+  const rootFields = collectFields(schema, fragments, variables, rootType, input.operation.selectionSet);
+  // Subjects that come back null are attributed through the root field's arguments.
+  const rootHints = new Map<string, (i: number | null) => string | null>();
+  for (const [key, nodes] of rootFields) {
+    const def = rootType.getFields()[nodes[0].name.value];
+    if (!def) continue;
+    let args: Record<string, unknown> = {};
+    try {
+      args = getArgumentValues(def, nodes[0], variables);
+    } catch (e) {
+      if (!(e instanceof GraphQLError)) throw e;
+    }
+    rootHints.set(key, (i) => {
+      if (typeof args.uscc === 'string') return args.uscc;
+      if (Array.isArray(args.usccs) && i !== null && typeof args.usccs[i] === 'string') return args.usccs[i] as string;
+      return null;
+    });
+  }
+  const data = walkObject(rootType, rootFields, input.data, [], null, undefined, rootHints);
+  return { data, errors: added, outcomes };
+}

@@ -1,0 +1,155 @@
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
+import type { Pool } from 'pg';
+import { GENESIS_HASH, entryHash, type AuditRecord } from './hash';
+import { ensurePartitions, migrateAudit } from './schema';
+
+/**
+ * The writer side of the audit ledger. Entries are committed before the response they describe is
+ * released (SPEC §8), with group commit: while one INSERT is in flight, appends from other
+ * requests queue up and go together in the next one, so a busy gateway makes few, large commits.
+ *
+ * Each process writes its own chain (a fresh chain id per start): no two writers ever contend for
+ * a chain head, so gateway replicas need no coordination, and a crash leaves a chain that ends
+ * at its last committed entry.
+ */
+
+export type AuditInput = Omit<AuditRecord, 'chainId' | 'seq'>;
+
+export class AuditUnavailable extends Error {}
+
+interface Pending {
+  entries: AuditInput[];
+  resolve(): void;
+  reject(e: Error): void;
+}
+
+export interface AuditLedgerOptions {
+  pool: Pool;
+  /** how long a failure keeps the ledger marked unavailable before the next attempt */
+  unavailableForMs?: number;
+  /** largest group committed in one statement */
+  maxBatchEntries?: number;
+}
+
+export interface AuditLedgerStats {
+  commits: number;
+  entries: number;
+}
+
+export class AuditLedger {
+  readonly chainId = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private seq = 0;
+  private head = GENESIS_HASH;
+  private queue: Pending[] = [];
+  private flushing = false;
+  private failedAt = 0;
+  private readonly pool: Pool;
+  private readonly unavailableForMs: number;
+  private readonly maxBatchEntries: number;
+  readonly stats: AuditLedgerStats = { commits: 0, entries: 0 };
+
+  constructor(options: AuditLedgerOptions) {
+    this.pool = options.pool;
+    this.unavailableForMs = options.unavailableForMs ?? 1000;
+    this.maxBatchEntries = options.maxBatchEntries ?? 50_000;
+  }
+
+  async migrate(): Promise<void> {
+    await migrateAudit(this.pool);
+    await ensurePartitions(this.pool);
+  }
+
+  /** Resolves once the entries are durably committed; rejects with AuditUnavailable otherwise. */
+  append(entries: AuditInput[]): Promise<void> {
+    if (entries.length === 0) return Promise.resolve();
+    if (Date.now() - this.failedAt < this.unavailableForMs) {
+      return Promise.reject(new AuditUnavailable('audit ledger recently failed; refusing until it recovers'));
+    }
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ entries, resolve, reject });
+      if (!this.flushing) void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    try {
+      while (this.queue.length > 0) {
+        const group: Pending[] = [];
+        let size = 0;
+        while (this.queue.length > 0 && (group.length === 0 || size + this.queue[0].entries.length <= this.maxBatchEntries)) {
+          const p = this.queue.shift()!;
+          group.push(p);
+          size += p.entries.length;
+        }
+        await this.commit(group);
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  private async commit(group: Pending[]): Promise<void> {
+    const records: (AuditRecord & { prevHash: string; hash: string })[] = [];
+    let seq = this.seq;
+    let head = this.head;
+    for (const p of group) {
+      for (const e of p.entries) {
+        const record: AuditRecord = { ...e, chainId: this.chainId, seq: ++seq };
+        const hash = entryHash(head, record);
+        records.push({ ...record, prevHash: head, hash });
+        head = hash;
+      }
+    }
+    const col = <K extends keyof (typeof records)[number]>(k: K) => records.map((r) => r[k]);
+    try {
+      await this.pool.query(
+        `WITH entries AS (
+           INSERT INTO audit_entries (chain_id, seq, at, request_id, consumer_id, consumer_org, consumer_role, purpose,
+                                      subject, field, decision, reason, consent_id, operation_name, prev_hash, hash)
+           SELECT * FROM unnest($1::text[], $2::bigint[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[],
+                                $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[],
+                                $15::text[], $16::text[])
+           RETURNING 1
+         )
+         INSERT INTO audit_chains (chain_id, last_seq, last_hash, updated_at)
+         SELECT $17, $18, $19, now() FROM (SELECT count(*) FROM entries) c
+         ON CONFLICT (chain_id) DO UPDATE SET last_seq = EXCLUDED.last_seq, last_hash = EXCLUDED.last_hash, updated_at = EXCLUDED.updated_at`,
+        [
+          col('chainId'),
+          col('seq'),
+          col('at'),
+          col('requestId'),
+          col('consumerId'),
+          col('consumerOrg'),
+          col('consumerRole'),
+          col('purpose'),
+          col('subject'),
+          col('field'),
+          col('decision'),
+          col('reason'),
+          col('consentId'),
+          col('operationName'),
+          col('prevHash'),
+          col('hash'),
+          this.chainId,
+          seq,
+          head,
+        ],
+      );
+      // The chain head moves only once the rows are committed.
+      this.seq = seq;
+      this.head = head;
+      this.stats.commits += 1;
+      this.stats.entries += records.length;
+      for (const p of group) p.resolve();
+    } catch (e) {
+      this.failedAt = Date.now();
+      const error = new AuditUnavailable(`audit ledger write failed: ${(e as Error).message}`);
+      for (const p of group) p.reject(error);
+      // Whatever queued behind a failed write fails too: no entry may be reordered around a gap.
+      for (const p of this.queue.splice(0)) p.reject(error);
+    }
+  }
+}

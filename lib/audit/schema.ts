@@ -1,0 +1,114 @@
+import type { Pool, PoolClient } from 'pg';
+
+/**
+ * The audit ledger's tables (SPEC §8). Entries are range-partitioned by month on `at`, so
+ * retention drops whole partitions and never rewrites a row. Each gateway process writes its own
+ * hash chain (`chain_id`), numbered by `seq`; `audit_anchors` keeps, for every dropped partition,
+ * the last hash it held per chain, so the rest still verifies after old months are gone;
+ * `audit_chains` holds each chain's head, written in the same statement as its entries, so a
+ * removed last entry is detected too.
+ */
+
+export const RETENTION_MONTHS_MINIMUM = 6;
+
+export async function migrateAudit(db: Pool | PoolClient): Promise<void> {
+  await db.query(`
+    CREATE TABLE IF NOT EXISTS audit_entries (
+      chain_id text NOT NULL,
+      seq bigint NOT NULL,
+      at timestamptz NOT NULL,
+      request_id text NOT NULL,
+      consumer_id text NOT NULL,
+      consumer_org text NOT NULL,
+      consumer_role text NOT NULL,
+      purpose text,
+      subject text,
+      field text NOT NULL,
+      decision text NOT NULL CHECK (decision IN ('GRANTED', 'DENIED')),
+      reason text,
+      consent_id text,
+      operation_name text,
+      prev_hash text NOT NULL,
+      hash text NOT NULL,
+      PRIMARY KEY (at, chain_id, seq)
+    ) PARTITION BY RANGE (at);
+    CREATE INDEX IF NOT EXISTS audit_by_subject ON audit_entries (subject, at DESC);
+    CREATE INDEX IF NOT EXISTS audit_by_org ON audit_entries (consumer_org, at DESC);
+    CREATE INDEX IF NOT EXISTS audit_by_field ON audit_entries (field, at DESC);
+    CREATE INDEX IF NOT EXISTS audit_by_chain ON audit_entries (chain_id, seq);
+    CREATE TABLE IF NOT EXISTS audit_chains (
+      chain_id text PRIMARY KEY,
+      last_seq bigint NOT NULL,
+      last_hash text NOT NULL,
+      updated_at timestamptz NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS audit_anchors (
+      chain_id text NOT NULL,
+      seq bigint NOT NULL,
+      hash text NOT NULL,
+      partition_name text NOT NULL,
+      dropped_at timestamptz NOT NULL DEFAULT now(),
+      PRIMARY KEY (chain_id, seq)
+    );
+  `);
+}
+
+function monthStart(d: Date, offset = 0): Date {
+  return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + offset, 1));
+}
+
+export function partitionName(monthStartDate: Date): string {
+  return `audit_entries_${monthStartDate.getUTCFullYear()}${String(monthStartDate.getUTCMonth() + 1).padStart(2, '0')}`;
+}
+
+/** Creates the monthly partitions from `monthsBack` ago to `monthsAhead` ahead (idempotent). */
+export async function ensurePartitions(db: Pool | PoolClient, now = new Date(), monthsBack = 1, monthsAhead = 2): Promise<void> {
+  for (let i = -monthsBack; i <= monthsAhead; i++) {
+    const from = monthStart(now, i);
+    const to = monthStart(now, i + 1);
+    await db.query(
+      `CREATE TABLE IF NOT EXISTS ${partitionName(from)} PARTITION OF audit_entries FOR VALUES FROM ('${from.toISOString()}') TO ('${to.toISOString()}')`,
+    );
+  }
+}
+
+/**
+ * Drops the partitions whose whole month is older than `retentionMonths` (at least 6, 网络安全法),
+ * recording per chain the last hash each held so verification of the rest still anchors.
+ */
+export async function dropExpiredPartitions(pool: Pool, retentionMonths: number, now = new Date()): Promise<string[]> {
+  if (!Number.isInteger(retentionMonths) || retentionMonths < RETENTION_MONTHS_MINIMUM) {
+    throw new Error(`retentionMonths must be a whole number ≥ ${RETENTION_MONTHS_MINIMUM}, got ${retentionMonths}`);
+  }
+  const cutoff = monthStart(now, -retentionMonths);
+  const { rows } = await pool.query<{ name: string; bound: string }>(
+    `SELECT c.relname AS name, pg_get_expr(c.relpartbound, c.oid) AS bound
+       FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent
+      WHERE p.relname = 'audit_entries' AND p.relnamespace = c.relnamespace
+        AND pg_table_is_visible(p.oid)`,
+  );
+  const dropped: string[] = [];
+  for (const { name, bound } of rows) {
+    const m = /TO \('([^']+)'\)/.exec(bound);
+    if (!m || new Date(m[1]) > cutoff) continue;
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(
+        `INSERT INTO audit_anchors (chain_id, seq, hash, partition_name)
+           SELECT DISTINCT ON (chain_id) chain_id, seq, hash, $1 FROM ${name} ORDER BY chain_id, seq DESC
+         ON CONFLICT DO NOTHING`,
+        [name],
+      );
+      await client.query(`DROP TABLE ${name}`);
+      await client.query('COMMIT');
+      dropped.push(name);
+    } catch (e) {
+      await client.query('ROLLBACK');
+      throw e;
+    } finally {
+      client.release();
+    }
+  }
+  return dropped;
+}

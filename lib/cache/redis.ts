@@ -1,0 +1,15 @@
+import Redis from 'ioredis';
+
+/** One Redis connection per process for caches, the consent cache and rate limits. */
+export function createRedis(url: string, keyPrefix: string): Redis {
+  const redis = new Redis(url, {
+    keyPrefix,
+    // Fail fast rather than queue forever when Redis is gone: callers fall back or refuse.
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: true,
+    connectTimeout: 2000,
+    lazyConnect: false,
+  });
+  redis.on('error', (e) => process.stderr.write(`redis: ${e.message}\n`));
+  return redis;
+}

@@ -1,0 +1,13 @@
+import { Pool, type PoolConfig } from 'pg';
+
+/**
+ * PostgreSQL pool for consents and the audit ledger. Every process speaks to PostgreSQL over the
+ * wire protocol through `pg`: in production a real server; by default (`npm start`, no
+ * DATABASE_URL) one embedded PGlite served by `lib/db/embeddedPostgres.ts` (see README).
+ */
+export function createPool(databaseUrl: string, options: Partial<PoolConfig> = {}): Pool {
+  const pool = new Pool({ connectionString: databaseUrl, max: 10, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 3000, ...options });
+  // An idle client losing its connection must not crash the process; the next query reconnects.
+  pool.on('error', (e) => process.stderr.write(`postgres pool: ${e.message}\n`));
+  return pool;
+}

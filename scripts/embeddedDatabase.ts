@@ -1,0 +1,24 @@
+import path from 'node:path';
+import { startEmbeddedPostgres } from '../lib/db/embeddedPostgres';
+import { ROOT } from './processes';
+
+/** Serves the embedded PGlite for `npm start` when DATABASE_URL is unset. */
+const port = Number(process.env.EMBEDDED_DB_PORT ?? 4099);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  process.stderr.write(`configuration error: EMBEDDED_DB_PORT: must be a port number, got ${JSON.stringify(process.env.EMBEDDED_DB_PORT)}\n`);
+  process.exit(1);
+}
+startEmbeddedPostgres({ dataDir: path.join(ROOT, 'data', 'pglite'), port })
+  .then((db) => {
+    process.stdout.write(`embedded PostgreSQL (PGlite) at ${db.url}\n`);
+    const stop = async () => {
+      await db.stop();
+      process.exit(0);
+    };
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  })
+  .catch((e) => {
+    process.stderr.write(`embedded database failed to start: ${(e as Error).message}\n`);
+    process.exit(1);
+  });
