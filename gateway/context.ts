@@ -5,4 +5,6 @@ export interface GatewayContext {
   consumer: Consumer;
   /** signed once per request, sent with every subgraph fetch */
   internalToken: string;
+  /** subject → consent id that allowed its FINANCING fields, as the subgraphs reported */
+  consentsUsed: Map<string, string>;
 }

@@ -30,7 +30,8 @@ import { AUDIT_USCC_ALIAS, SUBJECT_TYPE } from './operationRewrite';
 export type Path = (string | number)[];
 
 export interface FieldOutcome {
-  subject: string;
+  /** null only for root fields that concern no single subject (e.g. an unfiltered audit trail) */
+  subject: string | null;
   /** schema coordinate, e.g. FinanceProfile.loanBalance */
   coordinate: string;
   decision: 'GRANTED' | 'DENIED';
@@ -39,6 +40,8 @@ export interface FieldOutcome {
   path: Path;
   /** readable by every consumer class (served even when the ledger is down) */
   publicClass: boolean;
+  /** classified FINANCING (a bank reads it under a consent) */
+  financing: boolean;
 }
 
 /** Error codes that mean "refused" (as opposed to "could not be fetched"). */
@@ -95,7 +98,15 @@ export function walkResult(input: WalkInput): WalkOutput {
   const classOf = (coordinate: string, inherited: AccessPolicies | undefined) => access.get(coordinate) ?? inherited;
   const record = (subject: string | null, coordinate: string, decision: FieldOutcome['decision'], reason: string, path: Path, policies: AccessPolicies | undefined) => {
     if (!subject || UNAUDITED_TYPES.has(coordinate.split('.')[0])) return;
-    outcomes.push({ subject, coordinate, decision, reason, path, publicClass: isPublicClass(policies) });
+    outcomes.push({
+      subject,
+      coordinate,
+      decision,
+      reason,
+      path,
+      publicClass: isPublicClass(policies),
+      financing: policies?.some((all) => all.includes('FINANCING')) ?? false,
+    });
   };
 
   /** The coordinate an error path designates, walking the operation from (type, nodes). */
@@ -223,5 +234,30 @@ export function walkResult(input: WalkInput): WalkOutput {
     });
   }
   const data = walkObject(rootType, rootFields, input.data, [], null, undefined, rootHints);
+
+  // Root fields that are not subjects (audit trail, consents, consent mutations) are recorded
+  // once each: reading the trail is itself audited.
+  for (const [key, nodes] of rootFields) {
+    const def = rootType.getFields()[nodes[0].name.value];
+    if (!def || getNamedType(def.type).name === SUBJECT_TYPE || def.name.startsWith('__')) continue;
+    const coordinate = `${rootType.name}.${def.name}`;
+    let args: Record<string, any> = {};
+    try {
+      args = getArgumentValues(def, nodes[0], variables);
+    } catch (e) {
+      if (!(e instanceof GraphQLError)) throw e;
+    }
+    const subject = [args.uscc, args.filter?.uscc, args.input?.subject].find((v) => typeof v === 'string') ?? null;
+    const denial = (errorsByPath.get(pathKey([key])) ?? []).find((e) => DENIAL_CODES.has(String(e.extensions?.code)));
+    outcomes.push({
+      subject,
+      coordinate,
+      decision: denial ? 'DENIED' : 'GRANTED',
+      reason: denial ? String(denial.extensions?.code) : '',
+      path: [key],
+      publicClass: true,
+      financing: false,
+    });
+  }
   return { data, errors: added, outcomes };
 }

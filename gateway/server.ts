@@ -13,7 +13,10 @@ import { maskError } from '../lib/subgraph/errors';
 import type { GatewayContext } from './context';
 import { SubgraphDataSource, keepAliveFetcher } from './SubgraphDataSource';
 import { useAuthentication } from './useAuthentication';
-import { withFieldAccess, type FieldAccessOptions } from './useFieldAccess';
+import { withFieldAccess } from './useFieldAccess';
+import { useAudit, type Audit } from './useAudit';
+import { ConfigError } from '../lib/config';
+import { createPool } from '../lib/db/pool';
 import { useUsccValidation } from './useUsccValidation';
 
 export const SUPERGRAPH_FILE = path.join(__dirname, '..', 'schema', 'supergraph.graphql');
@@ -21,8 +24,6 @@ export const SUPERGRAPH_FILE = path.join(__dirname, '..', 'schema', 'supergraph.
 export interface GatewayOptions {
   config: Config;
   supergraphSdl?: string;
-  /** commits a response's audit outcomes before it is released (the audit ledger) */
-  commit?: FieldAccessOptions['commit'];
   /** extra Apollo plugins (tests, benchmarks) */
   plugins?: ApolloServerPlugin<GatewayContext>[];
 }
@@ -30,6 +31,7 @@ export interface GatewayOptions {
 export type GatewayPhase = { phase: 'created' } | { phase: 'starting' } | { phase: 'serving'; listening: Listening } | { phase: 'stopped' };
 
 export interface Gateway {
+  readonly audit: Audit;
   listen(port: number, host?: string): Promise<Listening>;
   stop(): Promise<void>;
   readonly phase: GatewayPhase['phase'];
@@ -37,6 +39,12 @@ export interface Gateway {
 
 export function createGateway(options: GatewayOptions): Gateway {
   const { config } = options;
+  if (!config.databaseUrl) {
+    throw new ConfigError('DATABASE_URL', 'must be set for the gateway (audit ledger); npm start serves an embedded database');
+  }
+  // Short timeouts: an unreachable ledger must fail closed quickly, not hold responses.
+  const pool = createPool(config.databaseUrl, { connectionTimeoutMillis: 1000, statement_timeout: 10_000, max: 8 });
+  const audit: Audit = useAudit({ pool });
   const supergraphSdl = options.supergraphSdl ?? fs.readFileSync(SUPERGRAPH_FILE, 'utf8');
   const access = collectAccessPolicies(parse(supergraphSdl));
   const apolloGateway = new ApolloGateway({
@@ -45,7 +53,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     buildService: ({ name }) =>
       new SubgraphDataSource({ url: config.subgraphUrls[name as SubgraphName] ?? '', fetcher: keepAliveFetcher }),
   });
-  const gateway = withFieldAccess(apolloGateway, { access, commit: options.commit ?? (async () => undefined) });
+  const gateway = withFieldAccess(apolloGateway, { access, commit: audit.commit });
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     introspection: !config.production,
@@ -61,10 +69,11 @@ export function createGateway(options: GatewayOptions): Gateway {
     const consumer = await authenticator.authenticate(req);
     const requestId = randomUUID();
     const internalToken = await signInternalToken({ consumer, requestId }, config.internalTokenSecret);
-    return { requestId, consumer, internalToken };
+    return { requestId, consumer, internalToken, consentsUsed: new Map() };
   }
 
   return {
+    audit,
     get phase() {
       return state.phase;
     },
@@ -80,6 +89,7 @@ export function createGateway(options: GatewayOptions): Gateway {
             state.phase === 'serving' ? sendJson(res, 200, { status: 'ready' }) : sendJson(res, 503, { status: state.phase }),
         },
       });
+      await audit.start();
       await apollo.start();
       const listening = await listen(listener, port, host);
       state = { phase: 'serving', listening };
@@ -92,14 +102,17 @@ export function createGateway(options: GatewayOptions): Gateway {
         case 'serving':
           await previous.listening.close();
           await apollo.stop();
-          return;
+          break;
         case 'starting':
           await apollo.stop();
-          return;
+          break;
         case 'created':
+          break;
         case 'stopped':
           return;
       }
+      audit.stop();
+      await pool.end();
     },
   };
 }

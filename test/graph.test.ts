@@ -55,7 +55,7 @@ describe('subject roots', () => {
       variables: { c: [stack.world.subject(1).uscc, '91350100M000100Y4'] },
     });
     expect(body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
-    expect(body.errors?.[0].message).toMatch(/length/i);
+    expect(body.errors?.[0].message).toMatch(/18 characters/);
   });
 });
 

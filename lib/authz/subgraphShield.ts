@@ -19,6 +19,8 @@ export interface AuthorizationContext {
   consumer: Consumer;
   /** subject → the consumer's ACTIVE financing consent id, batched per request */
   consents: DataLoader<string, string | null>;
+  /** consents that granted a field in this request, reported to the gateway for the audit ledger */
+  consentsUsed: Map<string, string>;
 }
 
 /** Stamped by section resolvers on every object below a Subject that carries classified fields. */
@@ -39,7 +41,10 @@ function accessRule(coordinate: string, policies: AccessPolicies) {
       const subject = subjectOf(parent, args, info);
       const consentId = subject && needsConsent(policies, ctx.consumer) ? await ctx.consents.load(subject) : null;
       const decision = decide(policies, { consumer: ctx.consumer, subject, consentId, parent });
-      if (decision.granted) return true;
+      if (decision.granted) {
+        if (subject && decision.consentId) ctx.consentsUsed.set(subject, decision.consentId);
+        return true;
+      }
       return new GraphQLError(
         decision.code === 'CONSENT_REQUIRED'
           ? `${coordinate} needs the subject's active consent for purpose financing`

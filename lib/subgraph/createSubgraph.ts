@@ -27,6 +27,9 @@ import { maskError } from './errors';
  * loaders, the internal-token check (SPEC §7), error masking, and its HTTP face.
  */
 
+/** Response extension through which a subgraph reports the consents it relied on. */
+export const CONSENTS_USED_EXTENSION = 'consentsUsed';
+
 export interface RequestInfo {
   requestId: string;
   consumer: Consumer;
@@ -35,6 +38,7 @@ export interface RequestInfo {
 export interface SubgraphContext<TLoaders> extends RequestInfo, AuthorizationContext {
   loaders: TLoaders;
   consentStore: ConsentStore;
+  pool: Pool;
 }
 
 /** What a subgraph holds for its whole life: database pool, Redis, consent store. */
@@ -84,7 +88,24 @@ export function createSubgraph<TLoaders>(options: SubgraphOptions<TLoaders>): Su
     introspection: !config.production,
     includeStacktraceInErrorResponses: false,
     formatError: maskError,
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ...(config.production ? [ApolloServerPluginDisableSuggestions()] : [])],
+    plugins: [
+      ApolloServerPluginInlineTraceDisabled(),
+      ...(config.production ? [ApolloServerPluginDisableSuggestions()] : []),
+      {
+        // Tells the gateway which consent allowed which subject's FINANCING fields (audit ledger).
+        async requestDidStart() {
+          return {
+            async willSendResponse({ response, contextValue }) {
+              if (response.body.kind !== 'single' || contextValue.consentsUsed.size === 0) return;
+              response.body.singleResult.extensions = {
+                ...response.body.singleResult.extensions,
+                [CONSENTS_USED_EXTENSION]: Object.fromEntries(contextValue.consentsUsed),
+              };
+            },
+          };
+        },
+      },
+    ],
   });
 
   async function context(req: http.IncomingMessage): Promise<SubgraphContext<TLoaders>> {
@@ -105,7 +126,9 @@ export function createSubgraph<TLoaders>(options: SubgraphOptions<TLoaders>): Su
         ...claims,
         requestId: claims.requestId || randomUUID(),
         consents,
+        consentsUsed: new Map(),
         consentStore,
+        pool,
         loaders: options.createLoaders(claims),
       };
     } catch (e) {

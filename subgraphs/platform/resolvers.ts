@@ -2,6 +2,7 @@ import { GraphQLError } from 'graphql';
 import { parseUscc } from '../../lib/ids';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { SubgraphContext } from '../../lib/subgraph/createSubgraph';
+import { auditTrail } from './auditTrail';
 import { grantConsent, listConsents, revokeConsent, type GrantInput } from './consents';
 import type { PlatformLoaders } from './loaders';
 
@@ -24,6 +25,7 @@ export const resolvers: GraphQLResolverMap<SubgraphContext<PlatformLoaders>> = {
       return args.usccs.map((uscc) => ({ uscc }));
     },
     consents: (_: unknown, args: { uscc: string }, ctx: SubgraphContext<PlatformLoaders>) => listConsents(ctx.consentStore, ctx.consumer, args.uscc),
+    auditTrail: (_: unknown, args: Parameters<typeof auditTrail>[2], ctx: SubgraphContext<PlatformLoaders>) => auditTrail(ctx.pool, ctx.consumer, args),
   },
   Mutation: {
     grantConsent: (_: unknown, args: { input: GrantInput }, ctx: SubgraphContext<PlatformLoaders>) =>

@@ -1,0 +1,86 @@
+import type { GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
+import type { Pool } from 'pg';
+import { AuditLedger, AuditUnavailable, type AuditInput } from '../lib/audit/AuditLedger';
+import { dropExpiredPartitions, ensurePartitions } from '../lib/audit/schema';
+import type { GatewayContext } from './context';
+import type { FieldOutcome } from './resultWalk';
+import { AuditUnavailableError } from './useFieldAccess';
+
+/**
+ * The gateway's side of the audit ledger (SPEC §8): one entry per (request, subject, field
+ * coordinate) — DENIED when any occurrence was refused — committed before the response leaves.
+ */
+
+export interface AuditOptions {
+  pool: Pool;
+  /** months of entries kept; at least 6 (网络安全法) */
+  retentionMonths?: number;
+  /** how often partitions are created ahead and expired ones dropped */
+  maintenanceIntervalMs?: number;
+}
+
+export interface Audit {
+  ledger: AuditLedger;
+  start(): Promise<void>;
+  commit(outcomes: FieldOutcome[], rc: GatewayGraphQLRequestContext<GatewayContext>): Promise<void>;
+  stop(): void;
+}
+
+export function toEntries(outcomes: FieldOutcome[], rc: Pick<GatewayGraphQLRequestContext<GatewayContext>, 'context' | 'operationName'>, at = new Date()): AuditInput[] {
+  const { consumer, requestId, consentsUsed } = rc.context;
+  const byKey = new Map<string, FieldOutcome>();
+  for (const o of outcomes) {
+    const key = `${o.subject ?? ''}\u0000${o.coordinate}`;
+    const seen = byKey.get(key);
+    if (!seen || (seen.decision === 'GRANTED' && o.decision === 'DENIED')) byKey.set(key, o);
+  }
+  return [...byKey.values()].map((o) => ({
+    at,
+    requestId,
+    consumerId: consumer.id,
+    consumerOrg: consumer.org,
+    consumerRole: consumer.role,
+    purpose: consumer.purpose,
+    subject: o.subject,
+    field: o.coordinate,
+    decision: o.decision,
+    reason: o.decision === 'DENIED' ? o.reason : null,
+    // The consent that allowed a bank's FINANCING field (a refused one had none to record).
+    consentId: o.financing && o.subject && consumer.role === 'bank' ? (consentsUsed.get(o.subject) ?? null) : null,
+    operationName: rc.operationName ?? null,
+  }));
+}
+
+export function useAudit(options: AuditOptions): Audit {
+  const ledger = new AuditLedger({ pool: options.pool });
+  const retentionMonths = options.retentionMonths ?? 7;
+  let timer: NodeJS.Timeout | undefined;
+  const maintain = async () => {
+    try {
+      await ensurePartitions(options.pool);
+      await dropExpiredPartitions(options.pool, retentionMonths);
+    } catch (e) {
+      process.stderr.write(`audit maintenance failed: ${(e as Error).message}\n`);
+    }
+  };
+  return {
+    ledger,
+    async start() {
+      await ledger.migrate();
+      await maintain();
+      timer = setInterval(() => void maintain(), options.maintenanceIntervalMs ?? 6 * 3600_000);
+      timer.unref();
+    },
+    async commit(outcomes, rc) {
+      try {
+        await ledger.append(toEntries(outcomes, rc));
+      } catch (e) {
+        if (e instanceof AuditUnavailable) throw new AuditUnavailableError(e.message);
+        throw e;
+      }
+    },
+    stop() {
+      if (timer) clearInterval(timer);
+    },
+  };
+}
