@@ -5,8 +5,9 @@ import { createWorld, type Subject } from '../legacy/world';
 /**
  * `npm run --silent subjects -- [--limit N]`: demo subjects from the stand-ins' world
  * (WORLD_SIZE, WORLD_SEED), one JSON object a line: {"uscc":…,"name":…}. Stdout carries only
- * those lines. The first lines show one subject of each interesting sort — pre-2015 with a
- * 注册号, customs-registered, more than a page of court cases, financed, … — then index order.
+ * those lines. The selection takes one subject of each interesting sort — pre-2015 with a
+ * 注册号, customs-registered, more than a page of court cases, financed, … (as many sorts as
+ * the limit allows, in the order listed below) — fills up in index order, and prints in index order.
  */
 
 const DEFAULT_LIMIT = 10;

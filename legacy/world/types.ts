@@ -23,7 +23,7 @@ export interface EnterpriseRecord {
   /** QYLX, e.g. 有限责任公司(自然人投资或控股) */
   typeText: string;
   legalRepresentative: LegalRepresentative;
-  /** ZCZB: registered capital in cents of yuan (the stand-in renders 万元). */
+  /** ZCZB: registered capital in cents of yuan (the stand-in renders 万元); in US cents when `currency` is 美元. */
   registeredCapitalFen: number;
   /** BZ, e.g. 人民币 */
   currency: string;
@@ -114,7 +114,10 @@ export interface Subject {
   organizationCode: string;
   /** registered before 2015-10: has a 注册号, and tax knows it only by its old 税务登记号 */
   registeredBefore2015: boolean;
-  /** 15-digit 注册号, '' when registered after the USCC reform */
+  /**
+   * 15-digit 注册号, '' when registered after the USCC reform — and for subjects not registered
+   * with market (enterprise null), which never had one even when `registeredBefore2015`.
+   */
   registrationNumber: string;
   /** null when the subject is not registered with market regulation (e.g. 事业单位, 社会组织) */
   enterprise: EnterpriseRecord | null;

@@ -1,0 +1,4 @@
+export { createWorld } from './createWorld';
+export { MAX_WORLD_SIZE } from './codec';
+export { WORLD_TODAY, REPORT_YEARS } from './dates';
+export type * from './types';
