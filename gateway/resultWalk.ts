@@ -63,7 +63,7 @@ export interface WalkInput {
 export interface WalkOutput {
   data: Record<string, unknown> | null | undefined;
   /** errors to add (removed fields) */
-  errors: GraphQLFormattedError[];
+  errors: GraphQLError[];
   outcomes: FieldOutcome[];
 }
 
@@ -92,7 +92,7 @@ export function walkResult(input: WalkInput): WalkOutput {
     return out;
   };
 
-  const added: GraphQLFormattedError[] = [];
+  const added: GraphQLError[] = [];
   const outcomes: FieldOutcome[] = [];
   // Fields without @access inherit the class of the classified field that leads to them.
   const classOf = (coordinate: string, inherited: AccessPolicies | undefined) => access.get(coordinate) ?? inherited;
@@ -203,7 +203,7 @@ export function walkResult(input: WalkInput): WalkOutput {
       const policies = classOf(coordinate, inherited);
       if (nodes.some((n) => removed.has(n))) {
         out[key] = null;
-        added.push({ message: `Not authorized to read ${coordinate}`, path: p, extensions: { code: 'FORBIDDEN' } });
+        added.push(new GraphQLError(`Not authorized to read ${coordinate}`, { path: p, extensions: { code: 'FORBIDDEN' } }));
         record(subject, coordinate, 'DENIED', 'FORBIDDEN', p, policies);
         continue;
       }

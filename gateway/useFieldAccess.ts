@@ -1,4 +1,4 @@
-import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { GatewayExecutor, GatewayGraphQLRequestContext, GatewayInterface } from '@apollo/server-gateway-interface';
 import type { AccessMap } from '../lib/authz/accessPolicies';
 import type { GatewayContext } from './context';
@@ -71,7 +71,7 @@ export function withFieldAccess(inner: GatewayInterface, options: FieldAccessOpt
         removed: op.removed,
         access: options.access,
       });
-      const allErrors: GraphQLFormattedError[] = [...errors, ...walked.errors];
+      const allErrors: (GraphQLFormattedError | GraphQLError)[] = [...errors, ...walked.errors];
       let data = walked.data;
       try {
         await options.commit(walked.outcomes, rc);
@@ -86,7 +86,7 @@ export function withFieldAccess(inner: GatewayInterface, options: FieldAccessOpt
         }
         for (const path of withheld) {
           if (data) setAtPath(data, path, null);
-          allErrors.push({ message: 'The audit ledger is unavailable; only PUBLIC data can be served', path, extensions: { code: 'AUDIT_UNAVAILABLE' } });
+          allErrors.push(new GraphQLError('The audit ledger is unavailable; only PUBLIC data can be served', { path, extensions: { code: 'AUDIT_UNAVAILABLE' } }));
         }
         data = data ?? null;
       }
