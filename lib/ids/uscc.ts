@@ -1,4 +1,4 @@
-import { requireCharset, requireLength, requireString } from './characters';
+import { quote, requireCharset, requireLength, requireString } from './characters';
 import { requireDivision } from './divisions';
 import { IdentifierError, toCheckResult, type CheckResult, type IdentifierName } from './IdentifierError';
 import { formatOrganizationCode, organizationCodeCheckOf } from './organizationCode';
@@ -82,7 +82,7 @@ function requireEntityType(identifier: IdentifierName, authority: string, type: 
       identifier,
       rule: 'registrationAuthority',
       position: 1,
-      message: `${LABEL} registration authority (position 1) "${authority}" is not defined by ${STANDARD}, expected one of ${REGISTRATION_AUTHORITY_CODES.join(' ')}`,
+      message: `${LABEL} registration authority (position 1) ${quote(authority)} is not defined by ${STANDARD}, expected one of ${REGISTRATION_AUTHORITY_CODES.join(' ')}`,
     });
   }
   const definition = entityTypeDefinition(authority, type);
@@ -91,7 +91,7 @@ function requireEntityType(identifier: IdentifierName, authority: string, type: 
       identifier,
       rule: 'entityType',
       position: 2,
-      message: `${LABEL} entity type (position 2) "${type}" is not defined for registration authority ${authority} (${authorityDefinition.name}) by ${STANDARD}, expected one of ${authorityDefinition.entityTypes.join(' ')}`,
+      message: `${LABEL} entity type (position 2) ${quote(type)} is not defined for registration authority ${authority} (${authorityDefinition.name}) by ${STANDARD}, expected one of ${authorityDefinition.entityTypes.join(' ')}`,
     });
   }
   return definition;
