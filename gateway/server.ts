@@ -65,9 +65,11 @@ export function createGateway(options: GatewayOptions): Gateway {
 
   let state: GatewayPhase = { phase: 'created' };
 
-  async function context(req: import('node:http').IncomingMessage): Promise<GatewayContext> {
+  async function context(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse): Promise<GatewayContext> {
     const consumer = await authenticator.authenticate(req);
     const requestId = randomUUID();
+    // The id under which this response's audit entries are filed.
+    res.setHeader('x-request-id', requestId);
     const internalToken = await signInternalToken({ consumer, requestId }, config.internalTokenSecret);
     return { requestId, consumer, internalToken, consentsUsed: new Map() };
   }

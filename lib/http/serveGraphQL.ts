@@ -25,7 +25,7 @@ export type RouteHandler = (req: http.IncomingMessage, res: http.ServerResponse)
 export interface ServeGraphQLOptions<TContext extends BaseContext> {
   apollo: ApolloServer<TContext>;
   /** builds the per-request context; throw HttpError to refuse (401, 429, …) before execution */
-  context(req: http.IncomingMessage): Promise<TContext>;
+  context(req: http.IncomingMessage, res: http.ServerResponse): Promise<TContext>;
   /** runs before the body is read; throw HttpError to refuse early */
   beforeRequest?(req: http.IncomingMessage): Promise<void> | void;
   maxBodyBytes?: number;
@@ -106,7 +106,7 @@ export function createGraphQLListener<TContext extends BaseContext>(options: Ser
         throw new HttpError(400, 'BAD_REQUEST', 'request body must be a JSON object (batched requests are not supported)');
       }
       // Context first: an unauthenticated request is refused before anything is parsed or planned.
-      const context = await options.context(req);
+      const context = await options.context(req, res);
 
       const headers = new HeaderMap();
       for (const [key, value] of Object.entries(req.headers)) {

@@ -19,6 +19,8 @@ import { SUBGRAPH_MODULES } from '../../subgraphs/registry';
 
 export interface StackOptions {
   env?: Record<string, string>;
+  /** the gateway's own database URL (e.g. through a TcpProxy to simulate a ledger outage) */
+  gatewayDatabaseUrl?(schemaUrl: string): string;
 }
 
 export interface GraphQLResult {
@@ -29,6 +31,9 @@ export interface GraphQLResult {
 
 export interface Stack {
   config: Config;
+  /** the environment the stack's configuration was read from (for child processes) */
+  env: Record<string, string>;
+  gateway: Gateway;
   databaseUrl: string;
   world: World;
   standIns: Record<Department, StandIn>;
@@ -93,12 +98,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     subgraphListening.push(listening);
     subgraphUrls[m.name] = `${listening.url}/graphql`;
   }
-  const config = loadConfig({
+  const env = {
     ...baseEnv,
     ...legacyEnv,
     ...Object.fromEntries(Object.entries(subgraphUrls).map(([name, url]) => [`${name.toUpperCase()}_SUBGRAPH_URL`, url])),
-  });
-  const gateway: Gateway = createGateway({ config });
+  };
+  const config = loadConfig(env);
+  const gatewayConfig = options.gatewayDatabaseUrl ? { ...config, databaseUrl: options.gatewayDatabaseUrl(database.url) } : config;
+  const gateway: Gateway = createGateway({ config: gatewayConfig });
   const { url } = await gateway.listen(0);
   const gatewayUrl = `${url}/graphql`;
   const jwt = config.jwt;
@@ -106,7 +113,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
   return {
     config,
+    env,
     databaseUrl: database.url,
+    gateway,
     world,
     standIns,
     gatewayUrl,

@@ -1,0 +1,55 @@
+import path from 'node:path';
+import { Pool } from 'pg';
+import { verifyLedger } from '../lib/audit/verify';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from '../lib/db/embeddedPostgres';
+import { ROOT } from './processes';
+
+/**
+ * `npm run --silent audit:verify`: walks the ledger's hash chains. Exit 0 with last line
+ * `ok N records`, or exit 1 naming the first broken record. Without DATABASE_URL it reads the
+ * embedded database: through the running `npm start` if there is one, else opening ./data itself.
+ */
+async function main(): Promise<number> {
+  let url = process.env.DATABASE_URL;
+  let embedded: EmbeddedPostgres | undefined;
+  if (!url) {
+    const port = Number(process.env.EMBEDDED_DB_PORT ?? 4099);
+    const running = `postgres://postgres@127.0.0.1:${port}/postgres?sslmode=disable`;
+    const probe = new Pool({ connectionString: running, max: 1, connectionTimeoutMillis: 1000 });
+    try {
+      await probe.query('SELECT 1');
+      url = running;
+    } catch {
+      embedded = await startEmbeddedPostgres({ dataDir: path.join(ROOT, 'data', 'pglite'), port: 0 });
+      url = embedded.url;
+    } finally {
+      await probe.end();
+    }
+  }
+  const pool = new Pool({ connectionString: url, max: 2 });
+  try {
+    const exists = await pool.query(`SELECT to_regclass('audit_entries') AS t`);
+    if (!exists.rows[0].t) {
+      process.stdout.write('ok 0 records\n');
+      return 0;
+    }
+    const result = await verifyLedger(pool);
+    if (result.ok) {
+      process.stdout.write(`ok ${result.records} records\n`);
+      return 0;
+    }
+    process.stdout.write(`verified ${result.records} records before the first problem\nBROKEN: ${result.problem}\n`);
+    return 1;
+  } finally {
+    await pool.end();
+    await embedded?.stop();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    process.stderr.write(`audit:verify failed: ${(e as Error).message}\n`);
+    process.exit(2);
+  },
+);
