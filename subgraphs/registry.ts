@@ -1,8 +1,10 @@
 import type { DocumentNode } from 'graphql';
 import type { Config, SubgraphName } from '../lib/config';
 import type { Subgraph } from '../lib/subgraph/createSubgraph';
+import * as customs from './customs/server';
 import * as finance from './finance/server';
 import * as platform from './platform/server';
+import * as tax from './tax/server';
 
 /**
  * Every subgraph of the graph, in SPEC §4 port order. Composition, `npm start` and the tests read
@@ -16,5 +18,7 @@ export interface SubgraphModule {
 
 export const SUBGRAPH_MODULES: SubgraphModule[] = [
   { name: 'platform', typeDefs: platform.typeDefs, create: platform.createPlatformSubgraph },
+  { name: 'tax', typeDefs: tax.typeDefs, create: tax.createTaxSubgraph },
+  { name: 'customs', typeDefs: customs.typeDefs, create: customs.createCustomsSubgraph },
   { name: 'finance', typeDefs: finance.typeDefs, create: finance.createFinanceSubgraph },
 ];

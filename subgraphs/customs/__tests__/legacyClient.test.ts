@@ -1,0 +1,135 @@
+import type { StandIn } from '../../../legacy/common/StandIn';
+import { createCustomsStandIn } from '../../../legacy/customs/server';
+import { createWorld } from '../../../legacy/world';
+import type { Subject, World } from '../../../legacy/world/types';
+import { DepartmentUnavailableError } from '../../../lib/subgraph/errors';
+import { CSV_BATCH_LIMIT, CustomsClient, MAPPING_BATCH_LIMIT, type CustomsCreditRecord } from '../legacyClient';
+
+const CREDENTIALS = { user: 'hgxy', password: '海关口令' };
+
+function find(world: World, predicate: (s: Subject) => boolean, what: string, count = 1): Subject[] {
+  const found: Subject[] = [];
+  for (let i = 0; i < world.size && found.length < count; i++) {
+    const s = world.subject(i);
+    if (predicate(s)) found.push(s);
+  }
+  if (found.length < count) throw new Error(`the test world has fewer than ${count} ${what}`);
+  return found;
+}
+
+function expected(s: Subject): CustomsCreditRecord {
+  const c = s.customs!;
+  return {
+    customsCode: c.customsCode,
+    name: c.name,
+    creditClass: c.creditClass,
+    certifiedOn: c.certifiedOn,
+    years: c.years.map((y) => ({
+      year: y.year,
+      importUsdCents: BigInt(y.importUsdCents),
+      exportUsdCents: BigInt(y.exportUsdCents),
+      violations: y.violations,
+    })),
+  };
+}
+
+/** The customs front proxy's maintenance page names these; none may surface in an error. */
+const LEAKS = /WebLogic|hgxy-app01|customs\.internal|系统维护|<html|127\.0\.0\.1|http:/;
+
+describe('CustomsClient against the customs stand-in (企业信用数据接口)', () => {
+  let world: World;
+  let standIn: StandIn;
+  let url: string;
+  const clients: CustomsClient[] = [];
+  const newClient = (options: { timeoutMs?: number; password?: string } = {}) => {
+    const client = new CustomsClient({ baseUrl: url, ...CREDENTIALS, ...options });
+    clients.push(client);
+    return client;
+  };
+
+  beforeAll(async () => {
+    world = createWorld({ size: 10000, seed: 1 });
+    standIn = createCustomsStandIn({ world, latencyMs: 0, credentials: CREDENTIALS });
+    url = await standIn.listen(0);
+  });
+  afterAll(async () => {
+    await Promise.all(clients.map((c) => c.close()));
+    await standIn.close();
+  });
+  beforeEach(() => standIn.reset());
+
+  describe('mapping USCC → 海关编码', () => {
+    it('maps a registered enterprise and leaves an unregistered one out', async () => {
+      const [registered] = find(world, (s) => s.customs !== null, 'customs-registered enterprises');
+      const [unregistered] = find(world, (s) => s.customs === null, 'unregistered subjects');
+      const items = await newClient().mapping([unregistered!.uscc, registered!.uscc]);
+      expect(items).toEqual([{ uscc: registered!.uscc, hgbm: registered!.customs!.customsCode }]);
+    });
+  });
+
+  describe('credit.csv', () => {
+    it('reads the three years of a registered enterprise with the values the world holds, Chinese text intact', async () => {
+      const [s] = find(world, (x) => x.customs !== null && x.customs.years.length === 3, 'enterprises with three customs years');
+      const records = await newClient().creditCsv([s!.customs!.customsCode]);
+      expect(records).toEqual([expected(s!)]);
+      expect(records[0]!.name).toMatch(/[\u4e00-\u9fff]/);
+    });
+
+    it('reads every credit class as customs writes it', async () => {
+      const classes = ['高级认证企业', '失信企业', '常规'] as const;
+      const subjects = classes.map((c) => find(world, (x) => x.customs?.creditClass === c, `${c} enterprises`)[0]!);
+      const records = await newClient().creditCsv(subjects.map((s) => s.customs!.customsCode));
+      expect(records).toEqual(subjects.map(expected));
+    });
+
+    it('gathers the rows of several enterprises per code and leaves unknown codes out', async () => {
+      const registered = find(world, (s) => s.customs !== null, 'customs-registered enterprises', 4);
+      const records = await newClient().creditCsv(['0000000000', ...registered.map((s) => s.customs!.customsCode)]);
+      expect(records).toEqual(registered.map(expected));
+    });
+  });
+
+  describe('batch limits', () => {
+    it('maps 100 codes in one call and refuses 101 before calling', async () => {
+      const codes = Array.from({ length: MAPPING_BATCH_LIMIT + 1 }, (_, i) => world.subject(i).uscc);
+      const client = newClient();
+      await client.mapping(codes.slice(0, MAPPING_BATCH_LIMIT));
+      await expect(client.mapping(codes)).rejects.toThrow(/at most 100/);
+      expect(standIn.stats()).toEqual({ requests: 1, keys: 100 });
+    });
+
+    it('reads 50 codes in one call and refuses 51 before calling', async () => {
+      const codes = find(world, (s) => s.customs !== null, 'customs-registered enterprises', CSV_BATCH_LIMIT + 1).map((s) => s.customs!.customsCode);
+      const client = newClient();
+      expect(await client.creditCsv(codes.slice(0, CSV_BATCH_LIMIT))).toHaveLength(CSV_BATCH_LIMIT);
+      await expect(client.creditCsv(codes)).rejects.toThrow(/at most 50/);
+      expect(standIn.stats()).toEqual({ requests: 1, keys: 50 });
+    });
+  });
+
+  describe('failures', () => {
+    it('retries a 503 maintenance page, then reports the department unavailable without the page', async () => {
+      standIn.setFaults({ errorRate: 1 });
+      const error = await newClient().mapping([world.subject(0).uscc]).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(DepartmentUnavailableError);
+      expect((error as DepartmentUnavailableError).department).toBe('customs');
+      expect((error as Error).message).toMatch(/503/);
+      expect((error as Error).message).not.toMatch(LEAKS);
+      expect(standIn.stats().requests).toBe(2);
+    });
+
+    it('does not retry refused credentials (HTTP 401)', async () => {
+      const error = await newClient({ password: 'wrong' }).creditCsv(['1234567890']).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(DepartmentUnavailableError);
+      expect((error as Error).message).toMatch(/401/);
+      expect(standIn.stats().requests).toBe(1);
+    });
+
+    it('gives up on a hung system at the client deadline with DepartmentUnavailableError', async () => {
+      standIn.setFaults({ down: true });
+      const error = await newClient({ timeoutMs: 200 }).creditCsv(['1234567890']).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(DepartmentUnavailableError);
+      expect((error as Error).message).not.toMatch(LEAKS);
+    });
+  });
+});

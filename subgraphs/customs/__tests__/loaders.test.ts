@@ -1,0 +1,58 @@
+import type { StandIn } from '../../../legacy/common/StandIn';
+import { createCustomsStandIn } from '../../../legacy/customs/server';
+import { createWorld } from '../../../legacy/world';
+import type { Subject, World } from '../../../legacy/world/types';
+import { CSV_BATCH_LIMIT, CustomsClient, MAPPING_BATCH_LIMIT } from '../legacyClient';
+import { createLoaders } from '../loaders';
+
+const CREDENTIALS = { user: 'dev', password: 'dev' };
+
+describe('customs loaders (mapping, then credit.csv by 海关编码)', () => {
+  let world: World;
+  let standIn: StandIn;
+  let client: CustomsClient;
+
+  beforeAll(async () => {
+    world = createWorld({ size: 10000, seed: 1 });
+    standIn = createCustomsStandIn({ world, latencyMs: 0, credentials: CREDENTIALS });
+    const url = await standIn.listen(0);
+    client = new CustomsClient({ baseUrl: url, ...CREDENTIALS });
+  });
+  afterAll(async () => {
+    await client.close();
+    await standIn.close();
+  });
+  beforeEach(() => standIn.reset());
+
+  it('pools the 海关编码 of every mapping batch into the fewest CSV calls', async () => {
+    // 120 registered spread over all five mapping batches: more than two CSV batches' worth.
+    const registered: Subject[] = [];
+    const unregistered: Subject[] = [];
+    for (let i = 0; registered.length < 120 || unregistered.length < 380; i++) {
+      const s = world.subject(i);
+      if (s.customs && registered.length < 120) registered.push(s);
+      else if (!s.customs && unregistered.length < 380) unregistered.push(s);
+    }
+    const subjects = Array.from({ length: 500 }, (_, i) => (i % 4 === 0 && registered.length ? registered.shift()! : unregistered.shift()!));
+    const m = subjects.filter((s) => s.customs).length;
+    expect(m).toBe(120);
+
+    const loaders = createLoaders(client);
+    const results = await Promise.all(subjects.map((s) => loaders.customs.load(s.uscc)));
+
+    expect(results.map((r) => r.value?.customsCode ?? null)).toEqual(subjects.map((s) => s.customs?.customsCode ?? null));
+    expect(standIn.stats()).toEqual({
+      requests: Math.ceil(500 / MAPPING_BATCH_LIMIT) + Math.ceil(m / CSV_BATCH_LIMIT),
+      keys: 500 + m,
+    });
+  });
+
+  it('never reads the CSV when no subject is registered', async () => {
+    const unregistered: Subject[] = [];
+    for (let i = 0; unregistered.length < 10; i++) if (!world.subject(i).customs) unregistered.push(world.subject(i));
+    const loaders = createLoaders(client);
+    const results = await Promise.all(unregistered.map((s) => loaders.customs.load(s.uscc)));
+    expect(results.every((r) => r.value === null)).toBe(true);
+    expect(standIn.stats()).toEqual({ requests: 1, keys: 10 });
+  });
+});

@@ -1,0 +1,4 @@
+import { runSubgraph } from '../../lib/subgraph/runSubgraph';
+import { createCustomsSubgraph } from './server';
+
+runSubgraph('customs', createCustomsSubgraph);

@@ -1,0 +1,45 @@
+import { PhaseGate, type PhaseDecision } from '../../lib/legacy/PhaseGate';
+import { createSectionLoader, type Fetched } from '../../lib/legacy/sectionLoader';
+import { CSV_BATCH_LIMIT, MAPPING_BATCH_LIMIT, type CustomsClient, type CustomsCreditRecord } from './legacyClient';
+
+/**
+ * Customs knows enterprises only by 海关编码: map the USCCs first (≤ 100 a call), then read the
+ * credit CSV for the registered ones (≤ 50 a call), the 海关编码 of all mapping calls of the
+ * request pooled — `subjects(500)` costs ⌈500/100⌉ + ⌈m/50⌉ calls for m registered (SPEC §9.2).
+ */
+
+export interface CustomsRecordLoader {
+  /** the customs credit record of a USCC; value null when not registered with customs */
+  load(uscc: string): Promise<Fetched<CustomsCreditRecord>>;
+}
+
+export interface CustomsLoaders {
+  customs: CustomsRecordLoader;
+}
+
+export function createLoaders(client: CustomsClient): CustomsLoaders {
+  const mapping = createSectionLoader<string, string>({
+    department: 'customs',
+    maxBatchSize: MAPPING_BATCH_LIMIT,
+    fetch: async (usccs) => new Map((await client.mapping(usccs)).map((m) => [m.uscc, m.hgbm])),
+  });
+  const credit = createSectionLoader<string, CustomsCreditRecord>({
+    department: 'customs',
+    maxBatchSize: CSV_BATCH_LIMIT,
+    fetch: async (codes) => new Map((await client.creditCsv(codes)).map((r) => [r.customsCode, r])),
+  });
+  const gate = new PhaseGate();
+
+  return {
+    customs: {
+      load: (uscc) =>
+        gate.run(
+          () => mapping.load(uscc),
+          (mapped): PhaseDecision<Fetched<CustomsCreditRecord>> => {
+            const hgbm = mapped.value;
+            return hgbm === null ? { answer: { ...mapped, value: null } } : { followUp: () => credit.load(hgbm) };
+          },
+        ),
+    },
+  };
+}

@@ -1,0 +1,24 @@
+import type { Config } from '../../lib/config';
+import { createSubgraph, type Subgraph } from '../../lib/subgraph/createSubgraph';
+import { loadTypeDefs } from '../../lib/subgraph/loadTypeDefs';
+import { TaxClient } from './legacyClient';
+import { createLoaders } from './loaders';
+import { resolvers } from './resolvers';
+
+export const typeDefs = loadTypeDefs(__dirname, { department: true });
+
+export function createTaxSubgraph(config: Config): Subgraph {
+  const client = new TaxClient({
+    baseUrl: config.legacyUrls.tax,
+    user: config.credentials.taxUser,
+    password: config.credentials.taxPassword,
+  });
+  return createSubgraph({
+    name: 'tax',
+    typeDefs,
+    resolvers,
+    createLoaders: () => createLoaders(client),
+    config,
+    onStop: () => client.close(),
+  });
+}
