@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDisableSuggestions } from '@apollo/server/plugin/disableSuggestions';
+import { ApolloServerPluginSchemaReportingDisabled, ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloGateway } from '@apollo/gateway';
 import { parse } from 'graphql';
 import { collectAccessPolicies } from '../lib/authz/accessPolicies';
@@ -47,6 +48,9 @@ export function createGateway(options: GatewayOptions): Gateway {
   const audit: Audit = useAudit({ pool });
   const supergraphSdl = options.supergraphSdl ?? fs.readFileSync(SUPERGRAPH_FILE, 'utf8');
   const access = collectAccessPolicies(parse(supergraphSdl));
+  // @apollo/gateway otherwise exports usage metrics to Apollo and probes cloud metadata servers
+  // at construction: a credit gateway sends nothing anywhere but its own subgraphs.
+  process.env.APOLLO_TELEMETRY_DISABLED = 'true';
   const apolloGateway = new ApolloGateway({
     supergraphSdl,
     // The supergraph carries the SPEC §4 default URLs; the configured ones win, by subgraph name.
@@ -59,7 +63,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     introspection: !config.production,
     includeStacktraceInErrorResponses: false,
     formatError: maskError,
-    plugins: [useUsccValidation(), ...(config.production ? [ApolloServerPluginDisableSuggestions()] : []), ...(options.plugins ?? [])],
+    plugins: [ApolloServerPluginUsageReportingDisabled(), ApolloServerPluginSchemaReportingDisabled(), useUsccValidation(), ...(config.production ? [ApolloServerPluginDisableSuggestions()] : []), ...(options.plugins ?? [])],
   });
   const authenticator = useAuthentication(config.jwt);
 
