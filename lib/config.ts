@@ -23,6 +23,30 @@ export type JwtConfig =
   | { kind: 'secret'; secret: string; issuer: string; audience: string; development: boolean }
   | { kind: 'jwks'; jwksUrl: string; issuer: string; audience: string };
 
+/** How each department's system is called and its answers kept (defaults below, env overrides). */
+export interface DepartmentPolicy {
+  /** deadline of one legacy call, retries included (`<DEPT>_TIMEOUT_MS`) */
+  timeoutMs: number;
+  /** extra attempts for idempotent reads (`<DEPT>_RETRIES`) */
+  retries: number;
+  /** answers younger than this are served from the cache (`<DEPT>_CACHE_TTL_SECONDS`) */
+  cacheTtlSeconds: number;
+  /** oldest copy served, marked stale, when the system fails (`<DEPT>_MAX_STALE_SECONDS`) */
+  maxStaleSeconds: number;
+}
+
+/**
+ * Defaults: registrations and court lists change rarely within minutes; finance balances move
+ * daily and are the most sensitive to staleness; customs classes change a few times a year.
+ */
+export const DEFAULT_DEPARTMENT_POLICIES: Record<Department, DepartmentPolicy> = {
+  market: { timeoutMs: 2000, retries: 1, cacheTtlSeconds: 300, maxStaleSeconds: 86_400 },
+  tax: { timeoutMs: 3000, retries: 1, cacheTtlSeconds: 600, maxStaleSeconds: 86_400 },
+  court: { timeoutMs: 3000, retries: 1, cacheTtlSeconds: 300, maxStaleSeconds: 21_600 },
+  customs: { timeoutMs: 3000, retries: 1, cacheTtlSeconds: 3600, maxStaleSeconds: 604_800 },
+  finance: { timeoutMs: 2000, retries: 1, cacheTtlSeconds: 60, maxStaleSeconds: 3600 },
+};
+
 export interface Config {
   nodeEnv: string;
   production: boolean;
@@ -39,6 +63,7 @@ export interface Config {
   internalTokenSecret: string;
   subgraphUrls: Record<SubgraphName, string>;
   legacyUrls: Record<Department, string>;
+  departments: Record<Department, DepartmentPolicy>;
   credentials: {
     marketApiKey: string;
     taxUser: string;
@@ -136,6 +161,23 @@ export function loadConfig(env: Env = process.env): Config {
     ]),
   ) as Record<Department, string>;
 
+  const departments = Object.fromEntries(
+    DEPARTMENTS.map((d) => {
+      const base = DEFAULT_DEPARTMENT_POLICIES[d];
+      const up = d.toUpperCase();
+      const policy: DepartmentPolicy = {
+        timeoutMs: int(env, `${up}_TIMEOUT_MS`, base.timeoutMs, 50, 120_000),
+        retries: int(env, `${up}_RETRIES`, base.retries, 0, 5),
+        cacheTtlSeconds: int(env, `${up}_CACHE_TTL_SECONDS`, base.cacheTtlSeconds, 1, 86_400 * 30),
+        maxStaleSeconds: int(env, `${up}_MAX_STALE_SECONDS`, base.maxStaleSeconds, 1, 86_400 * 365),
+      };
+      if (policy.maxStaleSeconds < policy.cacheTtlSeconds) {
+        throw new ConfigError(`${up}_MAX_STALE_SECONDS`, `must be at least ${up}_CACHE_TTL_SECONDS (${policy.cacheTtlSeconds})`);
+      }
+      return [d, policy];
+    }),
+  ) as Record<Department, DepartmentPolicy>;
+
   return {
     nodeEnv,
     production,
@@ -151,6 +193,7 @@ export function loadConfig(env: Env = process.env): Config {
     internalTokenSecret: secret(env, 'INTERNAL_TOKEN_SECRET', DEVELOPMENT_INTERNAL_SECRET, production),
     subgraphUrls,
     legacyUrls,
+    departments,
     credentials: {
       marketApiKey: text(env, 'MARKET_API_KEY', 'dev'),
       taxUser: text(env, 'TAX_USER', 'dev'),

@@ -109,7 +109,7 @@ describe('subgraphs answer only the gateway', () => {
 describe('FINANCING fields', () => {
   it('refuses role public statically: null with FORBIDDEN and no subgraph or department asked', async () => {
     const token = await stack.token({ role: 'public' });
-    stack.resetLegacy();
+    await stack.resetLegacy();
     const { body } = await stack.query(FINANCE_QUERY(withFinance[0].uscc), { token });
     expect(body.data.subject).toEqual({ uscc: withFinance[0].uscc, finance: null });
     expect(body.errors).toHaveLength(1);
@@ -143,7 +143,7 @@ describe('FINANCING fields', () => {
     await new Promise((r) => setTimeout(r, 2000));
 
     const bank = await stack.token({ role: 'bank', org: 'bank-a', purpose: 'financing' });
-    stack.resetLegacy();
+    await stack.resetLegacy();
     const { body } = await stack.query(`query Q($u: [USCC!]!) { subjects(usccs: $u) { uscc finance { loanBalance } } }`, {
       token: bank,
       variables: { u: withFinance.map((s) => s.uscc) },

@@ -25,7 +25,7 @@ function findSubject(predicate: (s: Subject) => boolean): Subject {
 describe('subject roots', () => {
   it('resolves kind, region and organization code from the code alone, with no legacy call', async () => {
     const s = stack.world.subject(3);
-    stack.resetLegacy();
+    await stack.resetLegacy();
     const { body } = await stack.query(`{ subject(uscc: "${s.uscc}") { uscc kind region { code name } organizationCode } }`, { token: supervisor });
     const parsed = parseUscc(s.uscc);
     expect(body.errors).toBeUndefined();
@@ -40,7 +40,7 @@ describe('subject roots', () => {
   });
 
   it('refuses a malformed code with BAD_USER_INPUT naming the rule, before any department is asked', async () => {
-    stack.resetLegacy();
+    await stack.resetLegacy();
     const good = stack.world.subject(5).uscc;
     const badCheck = good.slice(0, 17) + (good[17] === '0' ? '1' : '0');
     const { body } = await stack.query(`{ subject(uscc: "${badCheck}") { finance { loanBalance } } }`, { token: supervisor });
@@ -87,7 +87,7 @@ describe('finance section', () => {
 
   it('answers 500 subjects in order with ⌈500/50⌉ = 10 finance calls', async () => {
     const usccs = Array.from({ length: 500 }, (_, i) => stack.world.subject(i * 7).uscc);
-    stack.resetLegacy();
+    await stack.resetLegacy();
     const { body } = await stack.query(`query Q($u: [USCC!]!) { subjects(usccs: $u) { uscc finance { loanBalance } } }`, {
       token: supervisor,
       variables: { u: usccs },

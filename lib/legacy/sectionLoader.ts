@@ -1,12 +1,16 @@
 import DataLoader from 'dataloader';
+import type { LegacyCache } from '../cache/LegacyCache';
 import type { Department } from '../config';
 import { DepartmentUnavailableError } from '../subgraph/errors';
 
 /**
  * Per-request batching of one kind of legacy look-up (SPEC §9.2): every key asked for during one
- * tick of one request is fetched together, split into the system's own batch size, the chunks in
- * parallel. A key the system does not know yields `value: null` (the section is null); a failing
- * system yields DepartmentUnavailableError for each of its keys, so only that section fails.
+ * tick of one request is looked up together. With a cache, fresh answers are served from it, the
+ * misses of the whole tick are split into the system's own batch size (so a partly warm request
+ * still makes the fewest calls) and fetched in parallel; keys another request is already fetching
+ * in this process are awaited, not fetched again (stampede protection). A key the system does not
+ * know yields `value: null`; a failing system yields the last known copy marked stale when one
+ * is young enough, else DepartmentUnavailableError, for its keys only.
  */
 
 export interface Fetched<T> {
@@ -17,33 +21,129 @@ export interface Fetched<T> {
   stale: boolean;
 }
 
+export interface SectionCacheOptions<K> {
+  store: LegacyCache;
+  /** e.g. `market:enterprise`; with the key, the department's own identifier */
+  namespace: string;
+  key?(key: K): string;
+  ttlSeconds: number;
+  /** how old a copy may be and still be served when the department fails */
+  maxStaleSeconds: number;
+}
+
 export interface SectionLoaderOptions<K, T> {
   department: Department;
   /** the legacy system's batch limit (1 for systems without batching) */
   maxBatchSize: number;
   /** fetches one batch (≤ maxBatchSize keys); returns the keys found, absent keys have no record */
   fetch(keys: readonly K[]): Promise<Map<K, T>>;
+  cache?: SectionCacheOptions<K>;
 }
 
 export type SectionLoader<K, T> = DataLoader<K, Fetched<T>, K>;
+
+/** Fetches under way in this process, by cache key: concurrent requests share one legacy call. */
+const inFlight = new Map<string, Promise<Fetched<unknown>>>();
 
 export function createSectionLoader<K, T>(options: SectionLoaderOptions<K, T>): SectionLoader<K, T> {
   if (!Number.isInteger(options.maxBatchSize) || options.maxBatchSize < 1) {
     throw new Error(`createSectionLoader(${options.department}): maxBatchSize must be a whole number ≥ 1, got ${options.maxBatchSize}`);
   }
-  return new DataLoader<K, Fetched<T>, K>(
-    async (keys) => {
-      try {
-        const found = await options.fetch(keys);
-        const fetchedAt = new Date().toISOString();
-        return keys.map((k) => ({ value: found.get(k) ?? null, fetchedAt, stale: false }));
-      } catch (e) {
-        const error = e instanceof DepartmentUnavailableError ? e : new DepartmentUnavailableError(options.department, (e as Error).message);
-        return keys.map(() => error);
+  const { cache, department } = options;
+  if (cache && (!(cache.ttlSeconds > 0) || !(cache.maxStaleSeconds >= cache.ttlSeconds))) {
+    throw new Error(`createSectionLoader(${department}): cache needs ttlSeconds > 0 and maxStaleSeconds ≥ ttlSeconds`);
+  }
+  const cacheKey = (k: K) => `${cache!.namespace}:${cache!.key ? cache!.key(k) : String(k)}`;
+
+  async function fetchChunk(keys: readonly K[]): Promise<Fetched<T>[]> {
+    const found = await options.fetch(keys);
+    const fetchedAt = new Date().toISOString();
+    return keys.map((k) => ({ value: found.get(k) ?? null, fetchedAt, stale: false }));
+  }
+
+  async function fetchAll(keys: readonly K[]): Promise<(Fetched<T> | Error)[]> {
+    const out: (Fetched<T> | Error)[] = new Array(keys.length);
+    const chunks: number[][] = [];
+    for (let i = 0; i < keys.length; i += options.maxBatchSize) chunks.push(keys.slice(i, i + options.maxBatchSize).map((_, j) => i + j));
+    await Promise.all(
+      chunks.map(async (idx) => {
+        try {
+          const answers = await fetchChunk(idx.map((i) => keys[i]));
+          idx.forEach((i, j) => (out[i] = answers[j]));
+        } catch (e) {
+          const error = e instanceof DepartmentUnavailableError ? e : new DepartmentUnavailableError(department, (e as Error).message);
+          idx.forEach((i) => (out[i] = error));
+        }
+      }),
+    );
+    return out;
+  }
+
+  async function cachedBatch(keys: readonly K[]): Promise<(Fetched<T> | Error)[]> {
+    const c = cache!;
+    const ckeys = keys.map(cacheKey);
+    const cached = await c.store.getMany<T>(ckeys);
+    const now = Date.now();
+    // stale-if-error, within the department's max staleness (the store expires older copies)
+    const staleOr = (i: number, error: Error): Fetched<T> | Error => {
+      const copy = cached[i];
+      return copy && now - copy.fetchedAt < c.maxStaleSeconds * 1000 ? { value: copy.value, fetchedAt: new Date(copy.fetchedAt).toISOString(), stale: true } : error;
+    };
+    const out: (Fetched<T> | Error)[] = new Array(keys.length);
+    const missIdx: number[] = [];
+    const awaiting: { index: number; promise: Promise<Fetched<unknown>> }[] = [];
+    keys.forEach((_, i) => {
+      const hit = cached[i];
+      if (hit && now - hit.fetchedAt < c.ttlSeconds * 1000) {
+        out[i] = { value: hit.value, fetchedAt: new Date(hit.fetchedAt).toISOString(), stale: false };
+      } else if (inFlight.has(ckeys[i])) {
+        awaiting.push({ index: i, promise: inFlight.get(ckeys[i])! });
+      } else {
+        missIdx.push(i);
       }
-    },
-    { maxBatchSize: options.maxBatchSize },
-  );
+    });
+
+    // Register this request's fetches before starting them, so concurrent requests join them.
+    let settle!: (answers: (Fetched<T> | Error)[]) => void;
+    const batchDone = new Promise<(Fetched<T> | Error)[]>((r) => (settle = r));
+    missIdx.forEach((i, j) => {
+      const p = batchDone.then((answers) => {
+        const a = answers[j];
+        if (a instanceof Error) throw a;
+        return a;
+      });
+      p.catch(() => undefined);
+      inFlight.set(ckeys[i], p as Promise<Fetched<unknown>>);
+    });
+    const fetched = missIdx.length > 0 ? await fetchAll(missIdx.map((i) => keys[i])) : [];
+    settle(fetched);
+    missIdx.forEach((i) => inFlight.delete(ckeys[i]));
+
+    const toStore: { key: string; answer: { value: T | null; fetchedAt: number } }[] = [];
+    missIdx.forEach((i, j) => {
+      const answer = fetched[j];
+      if (answer instanceof Error) {
+        out[i] = staleOr(i, answer);
+      } else {
+        out[i] = answer;
+        toStore.push({ key: ckeys[i], answer: { value: answer.value, fetchedAt: Date.parse(answer.fetchedAt) } });
+      }
+    });
+    await c.store.setMany(toStore, c.maxStaleSeconds);
+    await Promise.all(
+      awaiting.map(async ({ index, promise }) => {
+        try {
+          out[index] = (await promise) as Fetched<T>;
+        } catch (e) {
+          out[index] = staleOr(index, e as Error);
+        }
+      }),
+    );
+    return out;
+  }
+
+  // No maxBatchSize: chunking to the system's limit happens inside, after the cache removed hits.
+  return new DataLoader<K, Fetched<T>, K>(async (keys) => (cache ? cachedBatch(keys) : fetchAll(keys)));
 }
 
 /** Splits keys into chunks of at most `size` (for systems whose calls take a list). */

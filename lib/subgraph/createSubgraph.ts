@@ -14,6 +14,7 @@ import { INTERNAL_TOKEN_HEADER, InternalTokenError, verifyInternalToken } from '
 import { collectAccessPolicies } from '../authz/accessPolicies';
 import { FINANCING_PURPOSE } from '../authz/decide';
 import { applyAuthorization, type AuthorizationContext } from '../authz/subgraphShield';
+import { MemoryLegacyCache, RedisLegacyCache, type LegacyCache } from '../cache/LegacyCache';
 import { createRedis } from '../cache/redis';
 import { ConfigError, type Config, type SubgraphName } from '../config';
 import { ConsentStore } from '../consent/ConsentStore';
@@ -46,14 +47,16 @@ export interface SubgraphResources {
   pool: Pool;
   redis: Redis | null;
   consentStore: ConsentStore;
+  /** legacy answers: Redis when configured (shared by replicas), else in-process */
+  legacyCache: LegacyCache;
 }
 
 export interface SubgraphOptions<TLoaders> {
   name: SubgraphName;
   typeDefs: DocumentNode;
   resolvers: GraphQLResolverMap<SubgraphContext<TLoaders>>;
-  /** fresh per request: loaders are never shared between consumers */
-  createLoaders(request: RequestInfo): TLoaders;
+  /** fresh per request: loaders are never shared between consumers (the cache holds data only) */
+  createLoaders(request: RequestInfo, resources: SubgraphResources): TLoaders;
   config: Config;
   /** runs once before listening, e.g. the owner's migrations */
   onStart?(resources: SubgraphResources): Promise<void>;
@@ -81,7 +84,8 @@ export function createSubgraph<TLoaders>(options: SubgraphOptions<TLoaders>): Su
   const pool = createPool(config.databaseUrl);
   const redis = config.redisUrl ? createRedis(config.redisUrl, config.redisKeyPrefix) : null;
   const consentStore = new ConsentStore(pool, redis);
-  const resources: SubgraphResources = { pool, redis, consentStore };
+  const legacyCache: LegacyCache = redis ? new RedisLegacyCache(redis) : new MemoryLegacyCache();
+  const resources: SubgraphResources = { pool, redis, consentStore, legacyCache };
 
   const apollo = new ApolloServer<SubgraphContext<TLoaders>>({
     schema,
@@ -130,7 +134,7 @@ export function createSubgraph<TLoaders>(options: SubgraphOptions<TLoaders>): Su
         consentsUsed: new Map(),
         consentStore,
         pool,
-        loaders: options.createLoaders(claims),
+        loaders: options.createLoaders(claims, resources),
       };
     } catch (e) {
       if (e instanceof InternalTokenError) throw new HttpError(401, 'UNAUTHENTICATED', 'this service only answers the gateway');

@@ -66,6 +66,8 @@ export function maskError(formatted: import('graphql').GraphQLFormattedError, er
     const e = departmentUnavailable(original.department);
     return { message: e.message, path: formatted.path, locations: formatted.locations, extensions: e.extensions };
   }
+  // The detail stays in the server log, never in the response.
+  process.stderr.write(`masked internal error at ${JSON.stringify(formatted.path ?? [])}: ${(original as Error)?.stack ?? String(original)}\n`);
   return {
     message: 'Internal error',
     path: formatted.path,

@@ -1,4 +1,7 @@
 import { PhaseGate, type PhaseDecision } from '../../lib/legacy/PhaseGate';
+import type { LegacyCache } from '../../lib/cache/LegacyCache';
+import type { DepartmentPolicy } from '../../lib/config';
+import { sectionCache } from '../../lib/legacy/sectionCache';
 import { createSectionLoader, type Fetched } from '../../lib/legacy/sectionLoader';
 import { CSV_BATCH_LIMIT, MAPPING_BATCH_LIMIT, type CustomsClient, type CustomsCreditRecord } from './legacyClient';
 
@@ -17,16 +20,18 @@ export interface CustomsLoaders {
   customs: CustomsRecordLoader;
 }
 
-export function createLoaders(client: CustomsClient): CustomsLoaders {
+export function createLoaders(client: CustomsClient, cache?: { store: LegacyCache; policy: DepartmentPolicy }): CustomsLoaders {
   const mapping = createSectionLoader<string, string>({
     department: 'customs',
     maxBatchSize: MAPPING_BATCH_LIMIT,
     fetch: async (usccs) => new Map((await client.mapping(usccs)).map((m) => [m.uscc, m.hgbm])),
+    cache: cache && sectionCache(cache.store, 'customs:mapping', cache.policy),
   });
   const credit = createSectionLoader<string, CustomsCreditRecord>({
     department: 'customs',
     maxBatchSize: CSV_BATCH_LIMIT,
     fetch: async (codes) => new Map((await client.creditCsv(codes)).map((r) => [r.customsCode, r])),
+    cache: cache && sectionCache(cache.store, 'customs:credit', cache.policy),
   });
   const gate = new PhaseGate();
 

@@ -8,8 +8,11 @@ import { resolvers } from './resolvers';
 export const typeDefs = loadTypeDefs(__dirname, { department: true });
 
 export function createCustomsSubgraph(config: Config): Subgraph {
+  const policy = config.departments.customs;
   const client = new CustomsClient({
     baseUrl: config.legacyUrls.customs,
+    timeoutMs: policy.timeoutMs,
+    client: { retries: policy.retries },
     user: config.credentials.customsUser,
     password: config.credentials.customsPassword,
   });
@@ -17,7 +20,7 @@ export function createCustomsSubgraph(config: Config): Subgraph {
     name: 'customs',
     typeDefs,
     resolvers,
-    createLoaders: () => createLoaders(client),
+    createLoaders: (_request, { legacyCache }) => createLoaders(client, { store: legacyCache, policy }),
     config,
     onStop: () => client.close(),
   });

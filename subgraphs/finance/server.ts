@@ -8,8 +8,11 @@ import { resolvers } from './resolvers';
 export const typeDefs = loadTypeDefs(__dirname, { department: true });
 
 export function createFinanceSubgraph(config: Config): Subgraph {
+  const policy = config.departments.finance;
   const client = new FinanceClient({
     baseUrl: config.legacyUrls.finance,
+    timeoutMs: policy.timeoutMs,
+    client: { retries: policy.retries },
     appId: config.credentials.financeAppId,
     appSecret: config.credentials.financeAppSecret,
   });
@@ -17,7 +20,7 @@ export function createFinanceSubgraph(config: Config): Subgraph {
     name: 'finance',
     typeDefs,
     resolvers,
-    createLoaders: () => createLoaders(client),
+    createLoaders: (_request, { legacyCache }) => createLoaders(client, { store: legacyCache, policy }),
     config,
     onStop: () => client.close(),
   });

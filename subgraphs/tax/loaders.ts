@@ -1,5 +1,8 @@
 import { oldTaxRegistrationNumber } from '../../lib/ids';
 import { PhaseGate, type PhaseDecision } from '../../lib/legacy/PhaseGate';
+import type { LegacyCache } from '../../lib/cache/LegacyCache';
+import type { DepartmentPolicy } from '../../lib/config';
+import { sectionCache } from '../../lib/legacy/sectionCache';
 import { createSectionLoader, type Fetched } from '../../lib/legacy/sectionLoader';
 import { TAX_BATCH_LIMIT, type TaxClient, type TaxpayerRecord } from './legacyClient';
 
@@ -19,12 +22,15 @@ export interface TaxLoaders {
   taxpayer: TaxpayerLoader;
 }
 
-export function createLoaders(client: TaxClient): TaxLoaders {
+export function createLoaders(client: TaxClient, cache?: { store: LegacyCache; policy: DepartmentPolicy }): TaxLoaders {
+  // Both steps are keyed by the 纳税人识别号 tax was asked with; a USCC tax does not know is
+  // cached as "no record" like any other answer, so a warm pre-2015 taxpayer costs no call.
   const byTaxpayerId = () =>
     createSectionLoader<string, TaxpayerRecord>({
       department: 'tax',
       maxBatchSize: TAX_BATCH_LIMIT,
       fetch: async (ids) => new Map((await client.queryNsxx(ids)).map((r) => [r.taxpayerId, r])),
+      cache: cache && sectionCache(cache.store, 'tax:nsrxx', cache.policy),
     });
   const byUscc = byTaxpayerId();
   const byOldNumber = byTaxpayerId();

@@ -8,8 +8,11 @@ import { resolvers } from './resolvers';
 export const typeDefs = loadTypeDefs(__dirname, { department: true });
 
 export function createTaxSubgraph(config: Config): Subgraph {
+  const policy = config.departments.tax;
   const client = new TaxClient({
     baseUrl: config.legacyUrls.tax,
+    timeoutMs: policy.timeoutMs,
+    client: { retries: policy.retries },
     user: config.credentials.taxUser,
     password: config.credentials.taxPassword,
   });
@@ -17,7 +20,7 @@ export function createTaxSubgraph(config: Config): Subgraph {
     name: 'tax',
     typeDefs,
     resolvers,
-    createLoaders: () => createLoaders(client),
+    createLoaders: (_request, { legacyCache }) => createLoaders(client, { store: legacyCache, policy }),
     config,
     onStop: () => client.close(),
   });

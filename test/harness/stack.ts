@@ -1,3 +1,4 @@
+import Redis from 'ioredis';
 import { TEST_REDIS_URL, createTestSchema } from './database';
 import { signDevToken, type DevTokenClaims } from '../../lib/auth/devToken';
 import { DEPARTMENTS, loadConfig, type Config, type Department } from '../../lib/config';
@@ -41,7 +42,8 @@ export interface Stack {
   token(claims: DevTokenClaims): Promise<string>;
   query(query: string, options?: { variables?: Record<string, unknown>; token?: string; headers?: Record<string, string> }): Promise<GraphQLResult>;
   legacyStats(): Record<Department, StandInStats>;
-  resetLegacy(): void;
+  /** resets the stand-ins (stats, faults) and empties the legacy-answer cache, so counts start cold */
+  resetLegacy(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -79,6 +81,19 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ...Object.fromEntries(Object.entries(subgraphUrls).map(([name, url]) => [`${name.toUpperCase()}_SUBGRAPH_URL`, url])),
   };
   const config = loadConfig(env);
+  const flushLegacyCache = async () => {
+    const redis = new Redis(TEST_REDIS_URL);
+    try {
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${baseEnv.REDIS_KEY_PREFIX}legacy:*`, 'COUNT', 1000);
+        cursor = next;
+        if (keys.length > 0) await redis.del(...keys);
+      } while (cursor !== '0');
+    } finally {
+      redis.disconnect();
+    }
+  };
   const gatewayConfig = options.gatewayDatabaseUrl ? { ...config, databaseUrl: options.gatewayDatabaseUrl(database.url) } : config;
   const gateway: Gateway = createGateway({ config: gatewayConfig });
   const { url } = await gateway.listen(0);
@@ -110,7 +125,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       return { status: res.status, headers: res.headers, body };
     },
     legacyStats: () => Object.fromEntries(DEPARTMENTS.map((d) => [d, standIns[d].stats()])) as Record<Department, StandInStats>,
-    resetLegacy: () => DEPARTMENTS.forEach((d) => standIns[d].reset()),
+    async resetLegacy() {
+      DEPARTMENTS.forEach((d) => standIns[d].reset());
+      await flushLegacyCache();
+    },
     async stop() {
       await gateway.stop();
       await Promise.all(subgraphs.map((s) => s.stop()));

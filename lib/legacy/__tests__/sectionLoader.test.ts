@@ -1,0 +1,113 @@
+import Redis from 'ioredis';
+import { randomUUID } from 'node:crypto';
+import { MemoryLegacyCache, RedisLegacyCache, type LegacyCache } from '../../cache/LegacyCache';
+import { DepartmentUnavailableError } from '../../subgraph/errors';
+import { createSectionLoader } from '../sectionLoader';
+
+/**
+ * The loader every department uses, over a scripted department: a fetch function that records
+ * its calls and can be made to fail. The cache is exercised in both forms (real Redis and
+ * in-process).
+ */
+
+function department() {
+  const calls: string[][] = [];
+  let failing = false;
+  return {
+    calls,
+    fail: (v: boolean) => (failing = v),
+    fetch: async (keys: readonly string[]) => {
+      calls.push([...keys]);
+      await new Promise((r) => setTimeout(r, 10));
+      if (failing) throw new DepartmentUnavailableError('market', 'system busy');
+      return new Map(keys.filter((k) => !k.startsWith('none')).map((k) => [k, { name: `value of ${k}` }]));
+    },
+  };
+}
+
+const keys = (n: number, prefix = 'k') => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
+
+describe('batching', () => {
+  it('splits one tick of keys into the system limit and answers absent keys with null', async () => {
+    const d = department();
+    const loader = createSectionLoader({ department: 'market', maxBatchSize: 100, fetch: d.fetch });
+    const answers = await Promise.all([...keys(250), 'none1'].map((k) => loader.load(k)));
+    expect(d.calls.map((c) => c.length).sort((a, b) => a - b)).toEqual([51, 100, 100]);
+    expect(answers[0].value).toEqual({ name: 'value of k0' });
+    expect(answers[250]).toMatchObject({ value: null, stale: false });
+  });
+
+  it('fails only its own keys with DepartmentUnavailableError when the system fails', async () => {
+    const d = department();
+    d.fail(true);
+    const loader = createSectionLoader({ department: 'market', maxBatchSize: 10, fetch: d.fetch });
+    await expect(loader.load('k1')).rejects.toBeInstanceOf(DepartmentUnavailableError);
+  });
+});
+
+describe.each([
+  ['in-process', () => new MemoryLegacyCache()],
+  ['Redis', () => new RedisLegacyCache(new Redis(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379', { keyPrefix: `test:${randomUUID()}:` }))],
+])('cache (%s)', (_name, makeStore) => {
+  let store: LegacyCache;
+  beforeAll(() => {
+    store = makeStore();
+  });
+  afterAll(() => {
+    if (store instanceof RedisLegacyCache) (store as unknown as { redis: Redis }).redis.disconnect();
+  });
+  const opts = (d: ReturnType<typeof department>, ttlSeconds = 60) => ({
+    department: 'market' as const,
+    maxBatchSize: 100,
+    fetch: d.fetch,
+    cache: { store, namespace: `ns-${randomUUID()}`, ttlSeconds, maxStaleSeconds: 3600 },
+  });
+
+  it('serves a second request from the cache, and batches only the misses of a partly warm request', async () => {
+    const d = department();
+    const o = opts(d);
+    await Promise.all(keys(60).map((k) => createSectionLoader(o).load(k)));
+    d.calls.length = 0;
+    const second = createSectionLoader(o);
+    const answers = await Promise.all(keys(150).map((k) => second.load(k)));
+    // 60 cached; the 90 misses go in ONE call, not split around the hits.
+    expect(d.calls.map((c) => c.length)).toEqual([90]);
+    expect(answers[10]).toMatchObject({ value: { name: 'value of k10' }, stale: false });
+  });
+
+  it('makes one legacy call for N concurrent requests asking the same cold key', async () => {
+    const d = department();
+    const o = opts(d);
+    const answers = await Promise.all(Array.from({ length: 10 }, () => createSectionLoader(o).load('cold')));
+    expect(d.calls).toEqual([['cold']]);
+    expect(new Set(answers.map((a) => JSON.stringify(a.value))).size).toBe(1);
+  });
+
+  it('serves the last known copy marked stale when the system fails, and refuses once none is cached', async () => {
+    const d = department();
+    const o = opts(d, 1);
+    const fresh = await createSectionLoader(o).load('k1');
+    await new Promise((r) => setTimeout(r, 1100));
+    d.fail(true);
+    const stale = await createSectionLoader(o).load('k1');
+    expect(stale).toEqual({ value: fresh.value, fetchedAt: fresh.fetchedAt, stale: true });
+    await expect(createSectionLoader(o).load('never-cached')).rejects.toBeInstanceOf(DepartmentUnavailableError);
+  });
+
+  it('forgets invalidated keys', async () => {
+    const d = department();
+    const o = opts(d);
+    await createSectionLoader(o).load('k1');
+    await store.invalidate([`${o.cache.namespace}:k1`]);
+    await createSectionLoader(o).load('k1');
+    expect(d.calls).toEqual([['k1'], ['k1']]);
+  });
+});
+
+describe('cached answers', () => {
+  it('keep exact BigInt amounts through Redis', async () => {
+    const { encodeAnswer, decodeAnswer } = await import('../../cache/LegacyCache');
+    const answer = { value: { fen: 12345678901234567890n, list: [{ je: 5n }] }, fetchedAt: 1 };
+    expect(decodeAnswer(encodeAnswer(answer))).toEqual(answer);
+  });
+});
