@@ -1,6 +1,6 @@
 import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
-import { MemoryLegacyCache, RedisLegacyCache, type LegacyCache } from '../../cache/LegacyCache';
+import { MemoryLegacyCache, RedisLegacyCache, decodeAnswer, encodeAnswer, type LegacyCache } from '../../cache/LegacyCache';
 import { DepartmentUnavailableError } from '../../subgraph/errors';
 import { createSectionLoader } from '../sectionLoader';
 
@@ -106,7 +106,6 @@ describe.each([
 
 describe('cached answers', () => {
   it('keep exact BigInt amounts through Redis', async () => {
-    const { encodeAnswer, decodeAnswer } = await import('../../cache/LegacyCache');
     const answer = { value: { fen: 12345678901234567890n, list: [{ je: 5n }] }, fetchedAt: 1 };
     expect(decodeAnswer(encodeAnswer(answer))).toEqual(answer);
   });
