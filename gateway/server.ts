@@ -16,6 +16,9 @@ import { SubgraphDataSource, keepAliveFetcher } from './SubgraphDataSource';
 import { useAuthentication } from './useAuthentication';
 import { withFieldAccess } from './useFieldAccess';
 import { useAudit, type Audit } from './useAudit';
+import { DEFAULT_QUERY_LIMITS, isTokenLimitError, useQueryLimits } from './useQueryLimits';
+import { useRateLimit } from './useRateLimit';
+import { createRedis } from '../lib/cache/redis';
 import { ConfigError } from '../lib/config';
 import { createPool } from '../lib/db/pool';
 import { useUsccValidation } from './useUsccValidation';
@@ -29,7 +32,12 @@ export interface GatewayOptions {
   plugins?: ApolloServerPlugin<GatewayContext>[];
 }
 
-export type GatewayPhase = { phase: 'created' } | { phase: 'starting' } | { phase: 'serving'; listening: Listening } | { phase: 'stopped' };
+export type GatewayPhase =
+  | { phase: 'created' }
+  | { phase: 'starting' }
+  | { phase: 'serving'; listening: Listening }
+  | { phase: 'stopping' }
+  | { phase: 'stopped' };
 
 export interface Gateway {
   readonly audit: Audit;
@@ -46,6 +54,8 @@ export function createGateway(options: GatewayOptions): Gateway {
   // Short timeouts: an unreachable ledger must fail closed quickly, not hold responses.
   const pool = createPool(config.databaseUrl, { connectionTimeoutMillis: 1000, statement_timeout: 10_000, max: 8 });
   const audit: Audit = useAudit({ pool });
+  const redis = config.redisUrl ? createRedis(config.redisUrl, config.redisKeyPrefix) : null;
+  const rateLimit = useRateLimit({ perMinute: config.rateLimitPerMinute, redis });
   const supergraphSdl = options.supergraphSdl ?? fs.readFileSync(SUPERGRAPH_FILE, 'utf8');
   const access = collectAccessPolicies(parse(supergraphSdl));
   // @apollo/gateway otherwise exports usage metrics to Apollo and probes cloud metadata servers
@@ -62,8 +72,10 @@ export function createGateway(options: GatewayOptions): Gateway {
     gateway,
     introspection: !config.production,
     includeStacktraceInErrorResponses: false,
-    formatError: maskError,
-    plugins: [ApolloServerPluginUsageReportingDisabled(), ApolloServerPluginSchemaReportingDisabled(), useUsccValidation(), ...(config.production ? [ApolloServerPluginDisableSuggestions()] : []), ...(options.plugins ?? [])],
+    formatError: (formatted, error) =>
+      isTokenLimitError(formatted.message) ? { message: formatted.message, extensions: { code: 'QUERY_TOO_COMPLEX' } } : maskError(formatted, error),
+    parseOptions: { maxTokens: DEFAULT_QUERY_LIMITS.maxTokens },
+    plugins: [ApolloServerPluginUsageReportingDisabled(), ApolloServerPluginSchemaReportingDisabled(), useQueryLimits(), useUsccValidation(), ...(config.production ? [ApolloServerPluginDisableSuggestions()] : []), ...(options.plugins ?? [])],
   });
   const authenticator = useAuthentication(config.jwt);
 
@@ -71,6 +83,7 @@ export function createGateway(options: GatewayOptions): Gateway {
 
   async function context(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse): Promise<GatewayContext> {
     const consumer = await authenticator.authenticate(req);
+    await rateLimit.check(consumer);
     const requestId = randomUUID();
     // The id under which this response's audit entries are filed.
     res.setHeader('x-request-id', requestId);
@@ -89,6 +102,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       const listener = createGraphQLListener({
         apollo,
         context,
+        maxBodyBytes: config.maxBodyBytes,
         routes: {
           'GET /healthz': (_req, res) => sendJson(res, 200, { status: 'ok' }),
           'GET /readyz': (_req, res) =>
@@ -101,24 +115,32 @@ export function createGateway(options: GatewayOptions): Gateway {
       state = { phase: 'serving', listening };
       return listening;
     },
+    /**
+     * Graceful: stops accepting, finishes the requests in flight (their audit entries committed
+     * before each response, as always), then releases the ledger's pool.
+     */
     async stop() {
       const previous = state;
-      state = { phase: 'stopped' };
       switch (previous.phase) {
         case 'serving':
+          state = { phase: 'stopping' };
           await previous.listening.close();
           await apollo.stop();
           break;
         case 'starting':
+          state = { phase: 'stopping' };
           await apollo.stop();
           break;
         case 'created':
           break;
+        case 'stopping':
         case 'stopped':
           return;
       }
+      state = { phase: 'stopped' };
       audit.stop();
       await pool.end();
+      redis?.disconnect();
     },
   };
 }

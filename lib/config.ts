@@ -64,6 +64,10 @@ export interface Config {
   subgraphUrls: Record<SubgraphName, string>;
   legacyUrls: Record<Department, string>;
   departments: Record<Department, DepartmentPolicy>;
+  /** requests per consumer organization per minute (RATE_LIMIT_PER_MINUTE) */
+  rateLimitPerMinute: number;
+  /** largest request body the gateway reads (MAX_BODY_BYTES) */
+  maxBodyBytes: number;
   credentials: {
     marketApiKey: string;
     taxUser: string;
@@ -194,6 +198,8 @@ export function loadConfig(env: Env = process.env): Config {
     subgraphUrls,
     legacyUrls,
     departments,
+    rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 6000, 1, 10_000_000),
+    maxBodyBytes: int(env, 'MAX_BODY_BYTES', 256 * 1024, 1024, 64 * 1024 * 1024),
     credentials: {
       marketApiKey: text(env, 'MARKET_API_KEY', 'dev'),
       taxUser: text(env, 'TAX_USER', 'dev'),

@@ -137,7 +137,8 @@ export interface Listening {
   server: http.Server;
   url: string;
   port: number;
-  close(): Promise<void>;
+  /** stops accepting, lets requests in flight finish (at most `graceMs`), then closes */
+  close(graceMs?: number): Promise<void>;
 }
 
 /** Listens on `port` (0 = ephemeral) and resolves with the bound address. */
@@ -152,9 +153,16 @@ export function listen(listener: http.RequestListener, port: number, host = '127
         server,
         port: bound,
         url: `http://${host}:${bound}`,
-        close: () =>
+        close: (graceMs = 10_000) =>
           new Promise<void>((done) => {
-            server.close(() => done());
+            server.close(() => {
+              clearInterval(idle);
+              clearTimeout(force);
+              done();
+            });
+            // Keep-alive sockets go idle as their last response completes: close them as they do.
+            const idle = setInterval(() => server.closeIdleConnections(), 50);
+            const force = setTimeout(() => server.closeAllConnections(), graceMs);
             server.closeIdleConnections();
           }),
       });

@@ -50,12 +50,22 @@ export interface LegacyClientOptions {
   retries?: number;
   /** most requests in flight at once; the rest wait their turn */
   maxConcurrency?: number;
+  /**
+   * Most a call may wait for a free slot. When set, `timeoutMs` counts from the moment the call
+   * has its slot, so a system that is only busy (the court's 8 in flight) serves a large batch
+   * in turn instead of failing its tail and opening the circuit. Unset: `timeoutMs` covers the
+   * wait too.
+   */
+  queueTimeoutMs?: number;
   breaker?: { errorThresholdPercentage?: number; resetTimeoutMs?: number; volumeThreshold?: number; rollingCountTimeoutMs?: number };
   /** most a Retry-After is honoured before giving up */
   maxRetryAfterMs?: number;
 }
 
-function validOptions(o: LegacyClientOptions): Required<Omit<LegacyClientOptions, 'breaker'>> & { breaker: NonNullable<LegacyClientOptions['breaker']> } {
+function validOptions(o: LegacyClientOptions): Required<Omit<LegacyClientOptions, 'breaker' | 'queueTimeoutMs'>> & {
+  breaker: NonNullable<LegacyClientOptions['breaker']>;
+  queueTimeoutMs: number | undefined;
+} {
   const positive = (name: string, v: number | undefined, fallback: number, min = 1) => {
     const value = v ?? fallback;
     if (!Number.isFinite(value) || value < min) throw new Error(`LegacyClient(${o.department}): ${name} must be a number ≥ ${min}, got ${v}`);
@@ -73,6 +83,7 @@ function validOptions(o: LegacyClientOptions): Required<Omit<LegacyClientOptions
     retries: positive('retries', o.retries, 1, 0),
     maxConcurrency: positive('maxConcurrency', o.maxConcurrency, 64),
     maxRetryAfterMs: positive('maxRetryAfterMs', o.maxRetryAfterMs, 2000, 0),
+    queueTimeoutMs: o.queueTimeoutMs === undefined ? undefined : positive('queueTimeoutMs', o.queueTimeoutMs, 0),
     breaker: o.breaker ?? {},
   };
 }
@@ -83,15 +94,36 @@ class Semaphore {
   private active = 0;
   private readonly waiting: (() => void)[] = [];
   constructor(private readonly limit: number) {}
-  async run<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.active >= this.limit) await new Promise<void>((r) => this.waiting.push(r));
-    this.active += 1;
+  /** runs `fn` in a slot; a call that waited longer than `maxWaitMs` for one fails without running */
+  async run<T>(fn: () => Promise<T>, maxWaitMs?: number): Promise<T> {
+    if (this.active < this.limit) this.active += 1;
+    else await this.slot(maxWaitMs);
     try {
       return await fn();
     } finally {
-      this.active -= 1;
-      this.waiting.shift()?.();
+      // The slot passes straight to the next waiter, so no newcomer can slip in between.
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.active -= 1;
     }
+  }
+
+  private slot(maxWaitMs: number | undefined): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer =
+        maxWaitMs === undefined
+          ? undefined
+          : setTimeout(() => {
+              const at = this.waiting.indexOf(wake);
+              if (at >= 0) this.waiting.splice(at, 1);
+              reject(new Error(`no free slot within ${maxWaitMs} ms`));
+            }, maxWaitMs);
+      this.waiting.push(wake);
+    });
   }
 }
 
@@ -141,9 +173,15 @@ export class LegacyClient {
   }
 
   async call<T>(call: LegacyCall<T>): Promise<T> {
-    const deadline = Date.now() + this.options.timeoutMs;
+    const { timeoutMs, queueTimeoutMs } = this.options;
+    const calledAt = Date.now();
+    const inSlot = () => {
+      // The circuit may have opened while this call waited: fail fast like the calls after it.
+      if (this.breaker.opened) throw new DepartmentUnavailableError(this.department, 'circuit open');
+      return this.attempts(call, (queueTimeoutMs === undefined ? calledAt : Date.now()) + timeoutMs);
+    };
     try {
-      return (await this.breaker.fire(() => this.semaphore.run(() => this.attempts(call, deadline)))) as T;
+      return (await this.breaker.fire(() => this.semaphore.run(inSlot, queueTimeoutMs))) as T;
     } catch (e) {
       if (e instanceof DepartmentUnavailableError) throw e;
       const reason = this.breaker.opened && (e as Error)?.message?.includes('Breaker is open') ? 'circuit open' : (e as Error)?.message ?? String(e);

@@ -1,0 +1,66 @@
+import type Redis from 'ioredis';
+import type { Consumer } from '../lib/auth/consumer';
+import { HttpError } from '../lib/http/serveGraphQL';
+
+/**
+ * Per-organization rate limit (SPEC §6: HTTP 429 with Retry-After). Fixed one-minute windows
+ * counted in Redis, so every gateway replica shares the same budget; without Redis, counted in
+ * this process. A Redis outage lets requests through (availability over strictness for a limit
+ * that protects capacity, not data), and says so in the log.
+ */
+
+export interface RateLimitOptions {
+  /** requests per organization per minute */
+  perMinute: number;
+  redis: Redis | null;
+}
+
+export interface RateLimiter {
+  check(consumer: Consumer): Promise<void>;
+}
+
+const WINDOW_SECONDS = 60;
+
+export function useRateLimit(options: RateLimitOptions): RateLimiter {
+  if (!Number.isInteger(options.perMinute) || options.perMinute < 1) {
+    throw new Error(`useRateLimit: perMinute must be a whole number ≥ 1, got ${options.perMinute}`);
+  }
+  const local = new Map<string, number>();
+  let localWindow = 0;
+  let warned = false;
+
+  async function count(org: string, window: number): Promise<number> {
+    if (options.redis) {
+      try {
+        const key = `ratelimit:${org}:${window}`;
+        const [[, n]] = (await options.redis.multi().incr(key).expire(key, WINDOW_SECONDS * 2).exec()) as [[unknown, number]];
+        return n;
+      } catch (e) {
+        if (!warned) process.stderr.write(`rate limit: Redis unavailable, not limiting (${(e as Error).message})\n`);
+        warned = true;
+        return 0;
+      }
+    }
+    if (window !== localWindow) {
+      local.clear();
+      localWindow = window;
+    }
+    const n = (local.get(org) ?? 0) + 1;
+    local.set(org, n);
+    return n;
+  }
+
+  return {
+    async check(consumer) {
+      const now = Date.now() / 1000;
+      const window = Math.floor(now / WINDOW_SECONDS);
+      const n = await count(consumer.org, window);
+      if (n > options.perMinute) {
+        const retryAfter = Math.max(1, Math.ceil((window + 1) * WINDOW_SECONDS - now));
+        throw new HttpError(429, 'RATE_LIMITED', `rate limit of ${options.perMinute} requests per minute exceeded for ${consumer.org}`, {
+          'retry-after': String(retryAfter),
+        });
+      }
+    },
+  };
+}
