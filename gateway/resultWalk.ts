@@ -197,6 +197,11 @@ export function walkResult(input: WalkInput): WalkOutput {
         out[key] = obj[key] ?? type.name;
         continue;
       }
+      // Introspection (__schema, __type) is about the graph, not a subject: passed through.
+      if (name.startsWith('__')) {
+        out[key] = obj[key];
+        continue;
+      }
       const def = type.getFields()[name];
       if (!def) continue;
       const coordinate = `${type.name}.${name}`;
