@@ -33,6 +33,8 @@ export interface DepartmentPolicy {
   cacheTtlSeconds: number;
   /** oldest copy served, marked stale, when the system fails (`<DEPT>_MAX_STALE_SECONDS`) */
   maxStaleSeconds: number;
+  /** how long an open circuit waits before letting a trial call through (`<DEPT>_BREAKER_RESET_MS`) */
+  breakerResetMs: number;
 }
 
 /**
@@ -40,11 +42,11 @@ export interface DepartmentPolicy {
  * daily and are the most sensitive to staleness; customs classes change a few times a year.
  */
 export const DEFAULT_DEPARTMENT_POLICIES: Record<Department, DepartmentPolicy> = {
-  market: { timeoutMs: 2000, retries: 1, cacheTtlSeconds: 300, maxStaleSeconds: 86_400 },
-  tax: { timeoutMs: 3000, retries: 1, cacheTtlSeconds: 600, maxStaleSeconds: 86_400 },
-  court: { timeoutMs: 3000, retries: 1, cacheTtlSeconds: 300, maxStaleSeconds: 21_600 },
-  customs: { timeoutMs: 3000, retries: 1, cacheTtlSeconds: 3600, maxStaleSeconds: 604_800 },
-  finance: { timeoutMs: 2000, retries: 1, cacheTtlSeconds: 60, maxStaleSeconds: 3600 },
+  market: { timeoutMs: 2000, retries: 1, cacheTtlSeconds: 300, maxStaleSeconds: 86_400, breakerResetMs: 5000 },
+  tax: { timeoutMs: 3000, retries: 1, cacheTtlSeconds: 600, maxStaleSeconds: 86_400, breakerResetMs: 5000 },
+  court: { timeoutMs: 3000, retries: 1, cacheTtlSeconds: 300, maxStaleSeconds: 21_600, breakerResetMs: 5000 },
+  customs: { timeoutMs: 3000, retries: 1, cacheTtlSeconds: 3600, maxStaleSeconds: 604_800, breakerResetMs: 5000 },
+  finance: { timeoutMs: 2000, retries: 1, cacheTtlSeconds: 60, maxStaleSeconds: 3600, breakerResetMs: 5000 },
 };
 
 export interface Config {
@@ -174,6 +176,7 @@ export function loadConfig(env: Env = process.env): Config {
         retries: int(env, `${up}_RETRIES`, base.retries, 0, 5),
         cacheTtlSeconds: int(env, `${up}_CACHE_TTL_SECONDS`, base.cacheTtlSeconds, 1, 86_400 * 30),
         maxStaleSeconds: int(env, `${up}_MAX_STALE_SECONDS`, base.maxStaleSeconds, 1, 86_400 * 365),
+        breakerResetMs: int(env, `${up}_BREAKER_RESET_MS`, base.breakerResetMs, 100, 600_000),
       };
       if (policy.maxStaleSeconds < policy.cacheTtlSeconds) {
         throw new ConfigError(`${up}_MAX_STALE_SECONDS`, `must be at least ${up}_CACHE_TTL_SECONDS (${policy.cacheTtlSeconds})`);

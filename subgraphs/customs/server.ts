@@ -12,7 +12,7 @@ export function createCustomsSubgraph(config: Config): Subgraph {
   const client = new CustomsClient({
     baseUrl: config.legacyUrls.customs,
     timeoutMs: policy.timeoutMs,
-    client: { retries: policy.retries },
+    client: { retries: policy.retries, breaker: { resetTimeoutMs: policy.breakerResetMs } },
     user: config.credentials.customsUser,
     password: config.credentials.customsPassword,
   });

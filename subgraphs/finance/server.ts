@@ -12,7 +12,7 @@ export function createFinanceSubgraph(config: Config): Subgraph {
   const client = new FinanceClient({
     baseUrl: config.legacyUrls.finance,
     timeoutMs: policy.timeoutMs,
-    client: { retries: policy.retries },
+    client: { retries: policy.retries, breaker: { resetTimeoutMs: policy.breakerResetMs } },
     appId: config.credentials.financeAppId,
     appSecret: config.credentials.financeAppSecret,
   });

@@ -12,7 +12,7 @@ export function createTaxSubgraph(config: Config): Subgraph {
   const client = new TaxClient({
     baseUrl: config.legacyUrls.tax,
     timeoutMs: policy.timeoutMs,
-    client: { retries: policy.retries },
+    client: { retries: policy.retries, breaker: { resetTimeoutMs: policy.breakerResetMs } },
     user: config.credentials.taxUser,
     password: config.credentials.taxPassword,
   });
