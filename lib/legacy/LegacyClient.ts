@@ -175,13 +175,14 @@ export class LegacyClient {
   async call<T>(call: LegacyCall<T>): Promise<T> {
     const { timeoutMs, queueTimeoutMs } = this.options;
     const calledAt = Date.now();
-    const inSlot = () => {
-      // The circuit may have opened while this call waited: fail fast like the calls after it.
-      if (this.breaker.opened) throw new DepartmentUnavailableError(this.department, 'circuit open');
-      return this.attempts(call, (queueTimeoutMs === undefined ? calledAt : Date.now()) + timeoutMs);
-    };
     try {
-      return (await this.breaker.fire(() => this.semaphore.run(inSlot, queueTimeoutMs))) as T;
+      // The slot first, then the breaker: only calls that reach the system count for the circuit,
+      // so a long queue neither dilutes its error rate nor counts as failures, and once the circuit
+      // opens the calls still queued fail fast as they come up.
+      return (await this.semaphore.run(
+        () => this.breaker.fire(() => this.attempts(call, (queueTimeoutMs === undefined ? calledAt : Date.now()) + timeoutMs)),
+        queueTimeoutMs,
+      )) as T;
     } catch (e) {
       if (e instanceof DepartmentUnavailableError) throw e;
       const reason = this.breaker.opened && (e as Error)?.message?.includes('Breaker is open') ? 'circuit open' : (e as Error)?.message ?? String(e);

@@ -1,0 +1,176 @@
+import type { StandIn } from '../../../legacy/common/StandIn';
+import { createCourtStandIn } from '../../../legacy/court/server';
+import { createWorld } from '../../../legacy/world';
+import type { CourtCase, Subject, World } from '../../../legacy/world/types';
+import { courtOrganizationCode } from '../../../lib/ids';
+import { DepartmentUnavailableError } from '../../../lib/subgraph/errors';
+import { COURT_PAGE_SIZE, CourtClient, parsePage, type CaseRow } from '../legacyClient';
+
+function find(world: World, predicate: (s: Subject) => boolean, what: string, count = 1): Subject[] {
+  const found: Subject[] = [];
+  for (let i = 0; i < world.size && found.length < count; i++) {
+    const s = world.subject(i);
+    if (predicate(s)) found.push(s);
+  }
+  if (found.length < count) throw new Error(`the test world has fewer than ${count} ${what}`);
+  return found;
+}
+
+/** yuan with two decimals on the digits, independently of the stand-in's arithmetic */
+function yuan(fen: number): string {
+  const digits = String(fen).padStart(3, '0');
+  return `${digits.slice(0, -2)}.${digits.slice(-2)}`;
+}
+
+function expectedRow(c: CourtCase): CaseRow {
+  return {
+    AH: c.caseNumber,
+    ZXFY: c.court,
+    LASJ: c.filedOn,
+    ZXBD: yuan(c.amountFen),
+    YW: c.obligation,
+    LXQK: c.performance,
+    SXQX: c.conduct,
+    FBSJ: c.publishedOn,
+    ZT: c.status,
+  };
+}
+
+const pagesOf = (n: number) => Math.max(1, Math.ceil(n / COURT_PAGE_SIZE));
+
+describe('CourtClient against the court stand-in (执行信息查询)', () => {
+  let world: World;
+  let standIn: StandIn;
+  let url: string;
+  const clients: CourtClient[] = [];
+  const newClient = (options: { timeoutMs?: number } = {}) => {
+    const client = new CourtClient({ baseUrl: url, ...options });
+    clients.push(client);
+    return client;
+  };
+
+  beforeAll(async () => {
+    world = createWorld({ size: 10000, seed: 1 });
+    // a little latency, so that concurrent queries really overlap at the court
+    standIn = createCourtStandIn({ world, latencyMs: 5 });
+    url = await standIn.listen(0);
+  });
+  afterAll(async () => {
+    await Promise.all(clients.map((c) => c.close()));
+    await standIn.close();
+  });
+  beforeEach(() => standIn.reset());
+
+  describe('reading lists', () => {
+    it('returns each list (sx, zx, xg) of a subject as the world holds it', async () => {
+      const [s] = find(
+        world,
+        (x) => x.court.dishonest.length > 0 && x.court.restrictions.length > 0 && x.court.enforcement.length <= COURT_PAGE_SIZE,
+        'dishonest debtors under a restriction with one page of cases',
+      );
+      const client = newClient();
+      const code = courtOrganizationCode(s!.uscc);
+      expect(await client.cases(code, 'sx')).toEqual(s!.court.dishonest.map(expectedRow));
+      expect(await client.cases(code, 'zx')).toEqual(s!.court.enforcement.map(expectedRow));
+      expect(await client.cases(code, 'xg')).toEqual(s!.court.restrictions.map(expectedRow));
+      expect(standIn.stats()).toEqual({ requests: 3, keys: 3 });
+    });
+
+    it('reads every page of a list longer than one page of 20', async () => {
+      const [s] = find(world, (x) => x.court.enforcement.length > 2 * COURT_PAGE_SIZE, 'subjects with more than 40 enforcement cases');
+      const rows = await newClient().cases(courtOrganizationCode(s!.uscc), 'zx');
+      expect(rows).toEqual(s!.court.enforcement.map(expectedRow));
+      expect(standIn.stats().requests).toBe(pagesOf(s!.court.enforcement.length));
+    });
+
+    it('makes one call and returns no case for a subject the court does not know', async () => {
+      const [s] = find(world, (x) => x.court.enforcement.length === 0, 'subjects without cases');
+      expect(await newClient().cases(courtOrganizationCode(s!.uscc), 'sx')).toEqual([]);
+      expect(standIn.stats().requests).toBe(1);
+    });
+
+    it('refuses a code not written XXXXXXXX-C before calling the court', async () => {
+      await expect(newClient().cases(world.subject(0).organizationCode, 'sx')).rejects.toThrow(/XXXXXXXX-C/);
+      expect(standIn.stats().requests).toBe(0);
+    });
+  });
+
+  describe('the courts’ limit of 8 requests in flight', () => {
+    /** 30 subjects, litigious ones first, so that page follow-ups compete with first pages */
+    const subjects = () => [
+      ...find(world, (x) => x.court.enforcement.length > COURT_PAGE_SIZE, 'litigious subjects', 10),
+      ...find(world, (x) => x.court.enforcement.length > 0 && x.court.enforcement.length <= COURT_PAGE_SIZE, 'subjects with a few cases', 10),
+      ...find(world, (x) => x.court.enforcement.length === 0, 'subjects without cases', 10),
+    ];
+
+    it('would be tripped by 30 concurrent requests of one client (the stand-in answers 429)', async () => {
+      // slow answers, so that the 30 surely overlap
+      standIn.setFaults({ latencyMs: 200 });
+      const statuses = await Promise.all(
+        subjects().map(async (s) => (await fetch(`${url}/zxxx/query?zzjgdm=${courtOrganizationCode(s.uscc)}&type=zx&pageNo=1&pageSize=20`)).status),
+      );
+      expect(statuses).toContain(429);
+    });
+
+    it('answers 30 concurrent queries completely without ever causing a 429', async () => {
+      const list = subjects();
+      const client = newClient();
+      const results = await Promise.all(list.map((s) => client.cases(courtOrganizationCode(s.uscc), 'zx')));
+      results.forEach((rows, i) => expect(rows).toEqual(list[i]!.court.enforcement.map(expectedRow)));
+      // every request the court saw was one page of the answer: a 429 (and its retry) would show here
+      const pages = list.reduce((n, s) => n + pagesOf(s.court.enforcement.length), 0);
+      expect(pages).toBeGreaterThan(30);
+      expect(standIn.stats()).toEqual({ requests: pages, keys: pages });
+    });
+
+    it('serves a batch in turns even when the turns take longer than one call’s deadline', async () => {
+      const codes = Array.from({ length: 400 }, (_, i) => courtOrganizationCode(world.subject(i).uscc));
+      // 400 calls, 8 at a time, 5 ms or more each: at least 250 ms of turns against a 100 ms deadline
+      const client = newClient({ timeoutMs: 100 });
+      const results = await Promise.all(codes.map((code) => client.cases(code, 'xg')));
+      expect(results).toHaveLength(400);
+      expect(standIn.stats().requests).toBe(400);
+    });
+
+    it('stops calling a hung court once the circuit opens, failing the queued calls too', async () => {
+      standIn.setFaults({ down: true });
+      const client = newClient({ timeoutMs: 200 });
+      const outcomes = await Promise.all(
+        Array.from({ length: 40 }, (_, i) => client.cases(courtOrganizationCode(world.subject(i).uscc), 'sx').catch((e: unknown) => e)),
+      );
+      for (const e of outcomes) expect(e).toBeInstanceOf(DepartmentUnavailableError);
+      expect(client.circuitState).toBe('open');
+      // the first 8 hung; most of the 32 waiting behind them never reached the court
+      expect(standIn.stats().requests).toBeLessThan(20);
+    });
+
+    it('refuses a concurrency above the courts’ limit at construction', () => {
+      expect(() => new CourtClient({ baseUrl: url, client: { maxConcurrency: 9 } })).toThrow(/at most 8/);
+    });
+  });
+
+  describe('failures', () => {
+    it('retries HTTP 500 and then reports the department unavailable without the Tomcat page', async () => {
+      standIn.setFaults({ errorRate: 1 });
+      const error = await newClient().cases(courtOrganizationCode(world.subject(0).uscc), 'sx').catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(DepartmentUnavailableError);
+      expect((error as DepartmentUnavailableError).department).toBe('court');
+      expect((error as Error).message).toMatch(/HTTP 500/);
+      expect((error as Error).message).not.toMatch(/java|Tomcat|jdbc|<|court\.internal|127\.0\.0\.1|http:/i);
+      expect(standIn.stats().requests).toBe(2);
+    });
+
+    it('gives up on a hung court at the client deadline with DepartmentUnavailableError', async () => {
+      standIn.setFaults({ down: true });
+      const error = await newClient({ timeoutMs: 200 }).cases(courtOrganizationCode(world.subject(0).uscc), 'zx').catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(DepartmentUnavailableError);
+      expect((error as Error).message).not.toMatch(/127\.0\.0\.1|http:/);
+    });
+
+    it('treats a refusal ({"success":false}) as an unusable answer without quoting it', () => {
+      const body = Buffer.from(JSON.stringify({ success: false, msg: '参数错误: zzjgdm 格式应为 XXXXXXXX-C' }));
+      expect(() => parsePage({ status: 200, headers: {}, body })).toThrow(/success is not true/);
+      expect(() => parsePage({ status: 200, headers: {}, body })).not.toThrow(/参数错误/);
+    });
+  });
+});

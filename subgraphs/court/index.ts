@@ -1,0 +1,4 @@
+import { runSubgraph } from '../../lib/subgraph/runSubgraph';
+import { createCourtSubgraph } from './server';
+
+runSubgraph('court', createCourtSubgraph);

@@ -1,0 +1,126 @@
+import { LegacyClient, type LegacyClientOptions, type LegacyResponse } from '../../lib/legacy/LegacyClient';
+
+/**
+ * Adapter of the courts' 执行信息查询 service (legacy-systems.md §3): no batching, one subject
+ * (organization code `XXXXXXXX-C`) and one list per call, pages of at most 20. The service
+ * answers 429 once more than 8 requests of one client are in flight, so every call of this
+ * adapter waits its turn for one of 8 slots instead of tripping the limit. When it falls over it
+ * answers HTTP 500 with a Tomcat page and a Java stack trace: LegacyClient retries it and reports
+ * only `HTTP 500`, the page itself never leaves this process.
+ */
+
+export const COURT_PAGE_SIZE = 20;
+/** the service refuses more than this many requests in flight from one client */
+export const COURT_MAX_IN_FLIGHT = 8;
+export const COURT_QUERY_PATH = '/zxxx/query';
+/**
+ * Most a call waits for one of the 8 slots. Each call's own deadline starts once it has a slot:
+ * 500 subjects × 3 lists are 1,500 calls, ≈ 4 s of turns at 20 ms a call, which a healthy court
+ * should serve rather than fail. A hung court opens the circuit, and the queue then fails fast.
+ */
+export const COURT_QUEUE_TIMEOUT_MS = 20_000;
+
+/** sx 失信被执行人, zx 被执行人, xg 限制消费令 */
+export const COURT_LIST_TYPES = ['sx', 'zx', 'xg'] as const;
+export type CourtListType = (typeof COURT_LIST_TYPES)[number];
+
+/** One row as the service sends it: dates YYYY-MM-DD, ZXBD yuan with two decimals, ZT 有效|已撤销. */
+export interface CaseRow {
+  AH: string;
+  ZXFY: string;
+  LASJ: string;
+  ZXBD: string;
+  YW: string;
+  LXQK: string;
+  SXQX: string;
+  FBSJ: string;
+  ZT: string;
+}
+
+const CASE_FIELDS = ['AH', 'ZXFY', 'LASJ', 'ZXBD', 'YW', 'LXQK', 'SXQX', 'FBSJ', 'ZT'] as const;
+const ORGANIZATION_CODE_SHAPE = /^[0-9A-Z]{8}-[0-9X]$/;
+
+interface Page {
+  total: number;
+  rows: CaseRow[];
+}
+
+/** `{"success":true,"total":N,"rows":[…]}`; anything else is an answer not worth repeating. */
+export function parsePage(res: LegacyResponse): Page {
+  if (res.status !== 200) throw new Error(`HTTP ${res.status}`);
+  let parsed: { success?: unknown; total?: unknown; rows?: unknown };
+  try {
+    parsed = JSON.parse(res.body.toString('utf8'));
+  } catch {
+    throw new Error('answer is not JSON');
+  }
+  if (parsed?.success !== true) throw new Error('refused the query (success is not true)');
+  const { total, rows } = parsed;
+  if (typeof total !== 'number' || !Number.isSafeInteger(total) || total < 0) throw new Error('answer has no total');
+  if (!Array.isArray(rows)) throw new Error('answer has no rows list');
+  for (const row of rows) {
+    if (typeof row !== 'object' || row === null) throw new Error('row is not an object');
+    const bad = CASE_FIELDS.find((f) => typeof (row as Record<string, unknown>)[f] !== 'string');
+    if (bad) throw new Error(`row has no text field ${bad}`);
+  }
+  return { total, rows: rows as CaseRow[] };
+}
+
+export interface CourtClientOptions {
+  baseUrl: string;
+  /** deadline of one call (retries included) once it has a slot; default 2000 */
+  timeoutMs?: number;
+  client?: Partial<LegacyClientOptions>;
+}
+
+export class CourtClient {
+  private readonly http: LegacyClient;
+  constructor(options: CourtClientOptions) {
+    const maxConcurrency = options.client?.maxConcurrency ?? COURT_MAX_IN_FLIGHT;
+    if (maxConcurrency > COURT_MAX_IN_FLIGHT) {
+      throw new Error(`CourtClient: client.maxConcurrency must be at most ${COURT_MAX_IN_FLIGHT} (the courts' in-flight limit), got ${maxConcurrency}`);
+    }
+    this.http = new LegacyClient({
+      department: 'court',
+      baseUrl: options.baseUrl,
+      timeoutMs: options.timeoutMs ?? 2000,
+      queueTimeoutMs: COURT_QUEUE_TIMEOUT_MS,
+      ...options.client,
+      maxConcurrency,
+    });
+  }
+
+  /**
+   * Every case of one list of one subject: the first page says how many there are, the remaining
+   * pages are asked for together (each still waits for a free slot of the 8).
+   */
+  async cases(organizationCode: string, type: CourtListType): Promise<CaseRow[]> {
+    if (!ORGANIZATION_CODE_SHAPE.test(organizationCode)) {
+      throw new Error(`court queries take an organization code written XXXXXXXX-C, got ${JSON.stringify(organizationCode)}`);
+    }
+    if (!COURT_LIST_TYPES.includes(type)) throw new Error(`court list type must be one of ${COURT_LIST_TYPES.join(' ')}, got ${JSON.stringify(type)}`);
+    const page = (pageNo: number) =>
+      this.http.call({
+        method: 'GET',
+        path: COURT_QUERY_PATH,
+        query: { zzjgdm: organizationCode, type, pageNo, pageSize: COURT_PAGE_SIZE },
+        idempotent: true,
+        headers: () => ({ accept: 'application/json' }),
+        // 4xx (unknown path, 405) are read here and not repeated; 429 and 5xx are LegacyClient's.
+        acceptStatus: (status) => status >= 400 && status < 500 && status !== 429,
+        parse: parsePage,
+      });
+    const first = await page(1);
+    const pages = Math.ceil(first.total / COURT_PAGE_SIZE);
+    const rest = await Promise.all(Array.from({ length: Math.max(0, pages - 1) }, (_, i) => page(i + 2)));
+    return [first, ...rest].flatMap((p) => p.rows);
+  }
+
+  get circuitState(): LegacyClient['circuitState'] {
+    return this.http.circuitState;
+  }
+
+  close(): Promise<void> {
+    return this.http.close();
+  }
+}

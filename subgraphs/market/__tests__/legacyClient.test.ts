@@ -1,0 +1,179 @@
+import type { StandIn } from '../../../legacy/common/StandIn';
+import { createMarketStandIn } from '../../../legacy/market/server';
+import { createWorld } from '../../../legacy/world';
+import type { Subject, World } from '../../../legacy/world/types';
+import { DepartmentUnavailableError } from '../../../lib/subgraph/errors';
+import { MARKET_BATCH_LIMIT, MARKET_PENALTY_PAGE_SIZE, MarketClient } from '../legacyClient';
+
+const API_KEY = 'market-test-key';
+
+function find(world: World, predicate: (s: Subject) => boolean, what: string, count = 1): Subject[] {
+  const found: Subject[] = [];
+  for (let i = 0; i < world.size && found.length < count; i++) {
+    const s = world.subject(i);
+    if (predicate(s)) found.push(s);
+  }
+  if (found.length < count) throw new Error(`the test world has fewer than ${count} ${what}`);
+  return found;
+}
+
+/** the world's YYYY-MM-DD as the register writes it */
+const compact = (iso: string) => iso.replaceAll('-', '');
+
+/** 分 → 万元 text on the digits, independently of the stand-in's arithmetic: 1234500000 → "1234.5" */
+function wan(fen: number): string {
+  const digits = String(fen).padStart(7, '0');
+  const whole = digits.slice(0, -6).replace(/^0+(?=\d)/, '');
+  const fraction = digits.slice(-6).replace(/0+$/, '');
+  return fraction ? `${whole}.${fraction}` : whole;
+}
+
+describe('MarketClient against the market stand-in (企业登记与信用公示)', () => {
+  let world: World;
+  let standIn: StandIn;
+  let url: string;
+  const clients: MarketClient[] = [];
+  const newClient = (options: { timeoutMs?: number; apiKey?: string } = {}) => {
+    const client = new MarketClient({ baseUrl: url, apiKey: API_KEY, ...options });
+    clients.push(client);
+    return client;
+  };
+
+  beforeAll(async () => {
+    world = createWorld({ size: 10000, seed: 1 });
+    standIn = createMarketStandIn({ world, latencyMs: 0, credentials: { apiKey: API_KEY } });
+    url = await standIn.listen(0);
+  });
+  afterAll(async () => {
+    await Promise.all(clients.map((c) => c.close()));
+    await standIn.close();
+  });
+  beforeEach(() => standIn.reset());
+
+  describe('enterprises', () => {
+    it('returns the registration the world holds, the legal representative’s ID included', async () => {
+      const [s] = find(world, (x) => x.enterprise !== null && x.registeredBefore2015, 'pre-2015 enterprises');
+      const e = s!.enterprise!;
+      const [row] = await newClient().enterprises([s!.uscc]);
+      expect(row).toEqual({
+        TYSHXYDM: s!.uscc,
+        ZCH: s!.registrationNumber,
+        QYMC: e.name,
+        QYLX: e.typeText,
+        FDDBR: e.legalRepresentative.name,
+        FDDBRZJHM: e.legalRepresentative.idNumber,
+        ZCZB: wan(e.registeredCapitalFen),
+        BZ: e.currency,
+        CLRQ: compact(e.foundedOn),
+        DJZT: e.status,
+        DJJG: e.authority,
+        ZS: e.address,
+        JYFW: e.scope,
+        HZRQ: compact(e.approvedOn),
+      });
+      expect(row!.ZCH).toMatch(/^\d{15}$/);
+    });
+
+    it('leaves out subjects market regulation does not know', async () => {
+      const [unknown] = find(world, (x) => x.enterprise === null, 'subjects unknown to market');
+      const [known] = find(world, (x) => x.enterprise !== null, 'enterprises');
+      const rows = await newClient().enterprises([unknown!.uscc, known!.uscc]);
+      expect(rows.map((r) => r.TYSHXYDM)).toEqual([known!.uscc]);
+    });
+
+    it('asks for 100 codes in one call', async () => {
+      const codes = Array.from({ length: MARKET_BATCH_LIMIT }, (_, i) => world.subject(i).uscc);
+      const rows = await newClient().enterprises(codes);
+      expect(rows.length).toBe(codes.filter((c) => world.findByUscc(c)!.enterprise !== null).length);
+      expect(standIn.stats()).toEqual({ requests: 1, keys: 100 });
+    });
+
+    it('refuses 101 codes before calling the register', async () => {
+      const codes = Array.from({ length: MARKET_BATCH_LIMIT + 1 }, (_, i) => world.subject(i).uscc);
+      await expect(newClient().enterprises(codes)).rejects.toThrow(/1 to 100 codes/);
+      expect(standIn.stats().requests).toBe(0);
+    });
+  });
+
+  describe('abnormal operations', () => {
+    it('returns listed and removed entries as the world holds them', async () => {
+      const [listed] = find(world, (x) => x.abnormal.some((a) => a.removedOn === null), 'enterprises still listed');
+      const [removed] = find(world, (x) => x.abnormal.some((a) => a.removedOn !== null), 'enterprises removed from the list');
+      const rows = await newClient().abnormal([listed!.uscc, removed!.uscc]);
+      const expected = [listed!, removed!].flatMap((s) =>
+        s.abnormal.map((a) => ({
+          TYSHXYDM: s.uscc,
+          LRYY: a.reason,
+          LRRQ: compact(a.listedOn),
+          LRJG: a.authority,
+          YCYY: a.removalReason ?? '',
+          YCRQ: a.removedOn ? compact(a.removedOn) : '',
+        })),
+      );
+      expect(rows).toEqual(expected);
+    });
+  });
+
+  describe('penalties', () => {
+    it('reads every page of a subject with more than 50 penalties: the first page, then the rest', async () => {
+      const [s] = find(world, (x) => x.penalties.length > MARKET_PENALTY_PAGE_SIZE, 'enterprises with more than 50 penalties');
+      const rows = await newClient().penalties(s!.uscc);
+      expect(rows.map((r) => r.CFWSH)).toEqual(s!.penalties.map((p) => p.decisionNumber));
+      expect(rows.map((r) => r.FKJE)).toEqual(s!.penalties.map((p) => wan(p.fineFen)));
+      expect(rows[0]).toEqual({
+        CFWSH: s!.penalties[0]!.decisionNumber,
+        WFXWLX: s!.penalties[0]!.violationType,
+        CFLB: s!.penalties[0]!.kind,
+        CFNR: s!.penalties[0]!.content,
+        FKJE: wan(s!.penalties[0]!.fineFen),
+        CFJDRQ: compact(s!.penalties[0]!.decidedOn),
+        CFJG: s!.penalties[0]!.authority,
+        GSJZQ: compact(s!.penalties[0]!.publishUntil),
+      });
+      expect(standIn.stats().requests).toBe(Math.ceil(s!.penalties.length / MARKET_PENALTY_PAGE_SIZE));
+    });
+
+    it('makes one call for a subject without penalties', async () => {
+      const [s] = find(world, (x) => x.enterprise !== null && x.penalties.length === 0, 'enterprises without penalties');
+      expect(await newClient().penalties(s!.uscc)).toEqual([]);
+      expect(standIn.stats().requests).toBe(1);
+    });
+  });
+
+  describe('search', () => {
+    it('finds registered names containing a fragment', async () => {
+      const [s] = find(world, (x) => x.enterprise !== null && x.enterprise.name.length > 6, 'enterprises');
+      const fragment = s!.enterprise!.name.slice(2, 6);
+      const rows = await newClient().search(fragment, 50);
+      expect(rows.map((r) => r.TYSHXYDM)).toContain(s!.uscc);
+      for (const r of rows) expect(r.QYMC).toContain(fragment);
+      expect(rows).toEqual(world.searchByName(fragment, 50).map((x) => ({ TYSHXYDM: x.uscc, QYMC: x.enterprise!.name, DJZT: x.enterprise!.status })));
+    });
+  });
+
+  describe('failures', () => {
+    it('retries "system busy" (HTTP 200, code 9999) and then reports the department unavailable without its text', async () => {
+      standIn.setFaults({ errorRate: 1 });
+      const error = await newClient().enterprises([world.subject(0).uscc]).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(DepartmentUnavailableError);
+      expect((error as DepartmentUnavailableError).department).toBe('market');
+      expect((error as Error).message).not.toMatch(/系统繁忙|127\.0\.0\.1|http:/);
+      expect(standIn.stats().requests).toBe(2);
+    });
+
+    it('does not retry a refusal (code 1002, wrong X-Api-Key) and keeps its msg out of the message', async () => {
+      const error = await newClient({ apiKey: 'wrong' }).enterprises([world.subject(0).uscc]).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(DepartmentUnavailableError);
+      expect((error as Error).message).toMatch(/1002/);
+      expect((error as Error).message).not.toMatch(/认证失败|X-Api-Key|127\.0\.0\.1/);
+      expect(standIn.stats().requests).toBe(1);
+    });
+
+    it('gives up on a hung register at the client deadline with DepartmentUnavailableError', async () => {
+      standIn.setFaults({ down: true });
+      const error = await newClient({ timeoutMs: 200 }).penalties(world.subject(0).uscc).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(DepartmentUnavailableError);
+      expect((error as Error).message).not.toMatch(/127\.0\.0\.1|http:/);
+    });
+  });
+});
