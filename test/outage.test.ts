@@ -1,0 +1,117 @@
+import type { Department } from '../lib/config';
+import type { Subject } from '../legacy/world/types';
+import { startStack, type Stack } from './harness/stack';
+
+/**
+ * Each department hung, erroring and slow in turn (the stand-ins' /__admin/faults): that section
+ * is null with DEPARTMENT_UNAVAILABLE (or its last known copy, marked stale), the others intact;
+ * the circuit opens and stops the calls, and closes again after recovery.
+ */
+
+const TIMEOUT_MS = 600;
+const BREAKER_RESET_MS = 1500;
+
+let stack: Stack;
+let token: string;
+let cursor = 0;
+
+const SECTION: Record<Department, string> = {
+  market: 'registration { name }',
+  tax: 'tax { taxpayerId }',
+  court: 'judicial { dishonestDebtor { caseNumber } }',
+  customs: 'customs { creditClass }',
+  finance: 'finance { loanBalance }',
+};
+const FIELD: Record<Department, string> = { market: 'registration', tax: 'tax', court: 'judicial', customs: 'customs', finance: 'finance' };
+
+/** a fresh subject known to every department asked (no cache can answer for it) */
+function freshSubject(): Subject {
+  for (;;) {
+    const s = stack.world.subject(cursor++);
+    if (s.enterprise && s.tax && s.finance) return s;
+  }
+}
+
+const profile = (d: Department, uscc: string) => `{ subject(uscc: "${uscc}") { kind ${SECTION[d]} ${d === 'finance' ? 'registration { name }' : 'finance { loanBalance }'} } }`;
+
+beforeAll(async () => {
+  const env: Record<string, string> = {};
+  for (const d of ['MARKET', 'TAX', 'COURT', 'CUSTOMS', 'FINANCE']) {
+    env[`${d}_TIMEOUT_MS`] = String(TIMEOUT_MS);
+    env[`${d}_BREAKER_RESET_MS`] = String(BREAKER_RESET_MS);
+    env[`${d}_CACHE_TTL_SECONDS`] = '1';
+  }
+  stack = await startStack({ env });
+  token = await stack.token({ role: 'government', org: 'outage-test', purpose: 'financial-supervision' });
+});
+afterAll(() => stack?.stop());
+afterEach(() => stack.resetLegacy());
+
+async function expectSectionUnavailable(d: Department, uscc: string) {
+  // A hang would outlast this: the answer must come within the deadline plus a margin.
+  const res = await Promise.race([
+    stack.query(profile(d, uscc), { token }),
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no answer within the department deadline')), TIMEOUT_MS + 3000)),
+  ]);
+  expect(res.status).toBe(200);
+  expect(res.body.data.subject[FIELD[d]]).toBeNull();
+  expect(res.body.data.subject.kind).toEqual(expect.any(String));
+  const other = d === 'finance' ? 'registration' : 'finance';
+  expect(res.body.data.subject[other]).not.toBeNull();
+  // (the court's lists load one by one, so its error sits on the list that failed)
+  expect(res.body.errors).toHaveLength(1);
+  expect(res.body.errors![0].path!.slice(0, 2)).toEqual(['subject', FIELD[d]]);
+  expect(res.body.errors![0].extensions).toEqual({ code: 'DEPARTMENT_UNAVAILABLE', department: d.toUpperCase() });
+  const text = JSON.stringify(res.body);
+  expect(text).not.toMatch(/java|Tomcat|WebLogic|jdbc|soap:|<html|127\.0\.0\.1|\.internal/i);
+}
+
+describe.each(['market', 'tax', 'court', 'customs', 'finance'] as Department[])('%s', (d) => {
+  it('hung: the section is null with DEPARTMENT_UNAVAILABLE within the deadline, the rest intact', async () => {
+    stack.standIns[d].setFaults({ down: true });
+    await expectSectionUnavailable(d, freshSubject().uscc);
+  });
+
+  it('erroring: the section is null with DEPARTMENT_UNAVAILABLE, no legacy body leaks', async () => {
+    stack.standIns[d].setFaults({ errorRate: 1 });
+    await expectSectionUnavailable(d, freshSubject().uscc);
+  });
+
+  it('slower than its deadline: the section is null with DEPARTMENT_UNAVAILABLE', async () => {
+    stack.standIns[d].setFaults({ latencyMs: TIMEOUT_MS + 500 });
+    await expectSectionUnavailable(d, freshSubject().uscc);
+  });
+
+  it('failing after a fetch: serves the last known copy with source.stale and its fetchedAt', async () => {
+    const s = freshSubject();
+    const withSource = `{ subject(uscc: "${s.uscc}") { ${SECTION[d].replace(/ }$/, ' source { stale fetchedAt } }').replace('dishonestDebtor { caseNumber } }', 'dishonestDebtor { caseNumber } source { stale fetchedAt } }')} } }`;
+    const fresh = await stack.query(withSource, { token });
+    const section = fresh.body.data.subject[FIELD[d]];
+    if (section === null) return expect(d).toBe('customs'); // most enterprises have no customs record: nothing to go stale
+    expect(section.source.stale).toBe(false);
+    await new Promise((r) => setTimeout(r, 1100)); // past the 1 s TTL
+    stack.standIns[d].setFaults({ errorRate: 1 });
+    const stale = await stack.query(withSource, { token });
+    expect(stale.body.errors).toBeUndefined();
+    expect(stale.body.data.subject[FIELD[d]].source).toEqual({ stale: true, fetchedAt: section.source.fetchedAt });
+  });
+});
+
+describe('circuit breaker', () => {
+  it('stops calling a failing department once open, and closes after it recovers', async () => {
+    const d: Department = 'finance';
+    stack.standIns[d].setFaults({ errorRate: 1 });
+    for (let i = 0; i < 6; i++) await stack.query(profile(d, freshSubject().uscc), { token });
+    stack.standIns[d].reset();
+    stack.standIns[d].setFaults({ errorRate: 1 });
+    await expectSectionUnavailable(d, freshSubject().uscc);
+    expect(stack.standIns[d].stats().requests).toBe(0);
+
+    stack.standIns[d].setFaults({ errorRate: 0 });
+    await new Promise((r) => setTimeout(r, BREAKER_RESET_MS + 200));
+    const res = await stack.query(profile(d, freshSubject().uscc), { token });
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.data.subject.finance).not.toBeNull();
+    expect(stack.standIns[d].stats().requests).toBeGreaterThan(0);
+  });
+});
