@@ -1,7 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import { Pool } from 'pg';
 import { verifyLedger } from '../lib/audit/verify';
+import { startGatewayProcess, type GatewayProcess } from './harness/gatewayProcess';
 import { startStack, type Stack } from './harness/stack';
 
 /**
@@ -10,37 +9,22 @@ import { startStack, type Stack } from './harness/stack';
  */
 
 let stack: Stack;
-let gateway: ChildProcess;
+let gateway: GatewayProcess | undefined;
 let pool: Pool;
-
-function startGatewayProcess(env: Record<string, string>): Promise<string> {
-  gateway = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, '..', 'gateway', 'index.ts')], {
-    env: { ...process.env, ...env, PORT: '0' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    gateway.stdout!.on('data', (chunk) => {
-      out += chunk;
-      const m = /gateway serving at (\S+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    gateway.once('exit', (code) => reject(new Error(`gateway exited with ${code} before serving`)));
-  });
-}
 
 beforeAll(async () => {
   stack = await startStack();
   pool = new Pool({ connectionString: stack.databaseUrl, max: 2 });
 });
 afterAll(async () => {
-  gateway?.kill('SIGKILL');
+  gateway?.child.kill('SIGKILL');
   await pool?.end();
   await stack?.stop();
 });
 
 it('loses no entry of any response a client received when the gateway is SIGKILLed under load', async () => {
-  const url = await startGatewayProcess(stack.env);
+  gateway = await startGatewayProcess(stack.env);
+  const { url } = gateway;
   const token = await stack.token({ role: 'government', org: 'crash-test', purpose: 'financial-supervision' });
   const received: string[] = [];
   let stop = false;
@@ -62,7 +46,7 @@ it('loses no entry of any response a client received when the gateway is SIGKILL
   };
   const clients = Array.from({ length: 16 }, (_, n) => client(n));
   while (received.length < 150) await new Promise((r) => setTimeout(r, 20));
-  gateway.kill('SIGKILL');
+  gateway.child.kill('SIGKILL');
   stop = true;
   await Promise.all(clients);
 
