@@ -130,6 +130,7 @@ async function main(): Promise<void> {
       worldSeed: seed,
       legacyLatencyMs: LEGACY_LATENCY_MS,
       database: stack.embeddedDatabase ? 'embedded PGlite (fresh directory, bench/embeddedDatabase.ts)' : 'DATABASE_URL',
+      rateLimitPerMinute: stack.env.RATE_LIMIT_PER_MINUTE,
       cache: stack.config.redisUrl ? 'Redis (REDIS_URL, fresh key prefix)' : 'in-process (no REDIS_URL)',
       ports,
     },

@@ -88,6 +88,8 @@ export function writeResults(results: ScenarioResult[], info: RunInfo): { json: 
     '- Cold means never asked before: every cold request names a subject no earlier request of the run named, whatever the gateway or subgraphs cache; a fresh Redis key prefix per run when REDIS_URL is set.',
     '- Latency is end to end at the client (request sent → body read), sequential requests unless a load is stated.',
     '- Throughput counts complete answers only (HTTP 2xx without GraphQL errors). Load rounds (overhead, memory) run with the stand-ins answering at 0 ms (admin faults), standing in for warm caches; the configured latency is restored after each.',
+    `- The gateway's rate limiter stays on with RATE_LIMIT_PER_MINUTE=${String(s.rateLimitPerMinute)}, so the one benchmark consumer is not refused under load; a 429 would count as a failed response.`,
+    '- Fan-out takes every subject of the 10,000-subject world with data in all five departments (a few dozen: customs and court records are rare together); scale takes subjects registered with market, tax, customs and finance (the court is asked either way).',
     '- Batching counts calls each stand-in served (/__admin/stats) for one `subjects(500)` request against the fewest its documented limits allow for those exact subjects.',
     '- Raw samples, per-round figures and stand-in stats are in `latest.json`.',
     '',
