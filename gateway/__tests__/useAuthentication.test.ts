@@ -5,6 +5,7 @@ import { useAuthentication } from '../useAuthentication';
 
 /** Production authentication: asymmetric keys from a JWKS served over real HTTP. */
 
+type PrivateKey = Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
 const ISSUER = 'https://idp.credit.example';
 const AUDIENCE = 'credit-graph';
 
@@ -15,8 +16,8 @@ function request(token?: string): http.IncomingMessage {
 describe('JWKS authentication', () => {
   let server: http.Server;
   let jwksUrl: string;
-  let signingKey: CryptoKey;
-  let strangerKey: CryptoKey;
+  let signingKey: PrivateKey;
+  let strangerKey: PrivateKey;
 
   beforeAll(async () => {
     const pair = await generateKeyPair('RS256');
@@ -30,7 +31,7 @@ describe('JWKS authentication', () => {
   });
   afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
-  const sign = (key: CryptoKey, kid = 'k1', claims: Record<string, unknown> = { role: 'bank', org: 'bank-a', purpose: 'financing' }) =>
+  const sign = (key: PrivateKey, kid = 'k1', claims: Record<string, unknown> = { role: 'bank', org: 'bank-a', purpose: 'financing' }) =>
     new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid }).setSubject('officer-7').setIssuer(ISSUER).setAudience(AUDIENCE).setExpirationTime('5m').sign(key);
 
   it('accepts a token signed by a key of the JWKS and states the consumer', async () => {
