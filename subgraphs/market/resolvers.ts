@@ -5,7 +5,7 @@ import { isSelf } from '../../lib/authz/decide';
 import { SUBJECT_KEY } from '../../lib/authz/subgraphShield';
 import { centsToDecimal, decimalToCents } from '../../lib/graphql/money';
 import { isIsoDate } from '../../lib/graphql/scalars';
-import { maskCitizenId } from '../../lib/ids';
+import { maskCitizenId, parseUscc } from '../../lib/ids';
 import type { Fetched } from '../../lib/legacy/sectionLoader';
 import type { SubgraphContext } from '../../lib/subgraph/createSubgraph';
 import { DepartmentUnavailableError } from '../../lib/subgraph/errors';
@@ -146,6 +146,15 @@ function badInput(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
 }
 
+/**
+ * Market regulation registers the subjects whose code it issued: registration authority 9 (工商,
+ * GB 32100-2015). 事业单位, 社会组织 and the other authorities' subjects are not in its register,
+ * so asking it about them would only cost calls.
+ */
+function registeredByMarket(uscc: string): boolean {
+  return parseUscc(uscc).registrationAuthority === '9';
+}
+
 export const resolvers: GraphQLResolverMap<Context> = {
   Query: {
     searchSubjects: async (_: unknown, args: { name: string; first?: number | null }, ctx: Context): Promise<SubjectRef[]> => {
@@ -170,6 +179,7 @@ export const resolvers: GraphQLResolverMap<Context> = {
   Subject: {
     __resolveReference: (ref: SubjectRef): SubjectRef => ({ uscc: ref.uscc }),
     registration: async (subject: SubjectRef, _args: unknown, ctx: Context) => {
+      if (!registeredByMarket(subject.uscc)) return null;
       const fetched = await ctx.loaders.enterprise.load(subject.uscc);
       return fetched.value ? registration(subject.uscc, fetched.value, fetched, ctx) : null;
     },
@@ -178,6 +188,7 @@ export const resolvers: GraphQLResolverMap<Context> = {
       // The lists selected are started alongside it rather than after it, so the section costs
       // one round trip (SPEC §9.1); their own fields pick the same loads up. The price is a
       // penalties call for the few subjects the register turns out not to know.
+      if (!registeredByMarket(subject.uscc)) return null;
       const selected = selectedFieldNames(info);
       const lists = Object.entries(LIST_FIELDS).flatMap(([field, loader]) => (selected.has(field) ? [loader] : []));
       // a list's failure is reported by the field that reads it (or not at all, if the section is null)

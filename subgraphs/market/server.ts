@@ -13,7 +13,9 @@ export function createMarketSubgraph(config: Config): Subgraph {
     baseUrl: config.legacyUrls.market,
     apiKey: config.credentials.marketApiKey,
     timeoutMs: policy.timeoutMs,
-    client: { retries: policy.retries, breaker: { resetTimeoutMs: policy.breakerResetMs } },
+    // Penalties are one code per call: a 500-subject batch queues hundreds of them. The deadline
+    // starts once a call has a slot; the wait for one is bounded on its own.
+    client: { retries: policy.retries, breaker: { resetTimeoutMs: policy.breakerResetMs }, queueTimeoutMs: 20_000 },
   });
   return createSubgraph({
     name: 'market',
