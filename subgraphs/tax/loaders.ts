@@ -8,9 +8,14 @@ import { TAX_BATCH_LIMIT, type TaxClient, type TaxpayerRecord } from './legacyCl
 
 /**
  * Tax knows pre-2015 taxpayers ONLY by their old 15-char 税务登记号 (USCC positions 3-17) and
- * never maps one to the other (legacy-systems.md §2). So every subject is first asked for by
- * USCC, and the ones not found are asked for again by old number — all the misses of the
- * request pooled, so `subjects(500)` costs ⌈500/20⌉ + ⌈n/20⌉ calls for n misses (SPEC §9.2).
+ * never maps one to the other (legacy-systems.md §2). The code itself says which form to try
+ * first: an organization code issued since the 2015 reform starts with "M" (MA 市场监管, MB 编办,
+ * MJ 民政 …), so that subject registered with tax under its USCC; an older organization code means
+ * an entity that existed before, known to tax by its old number. Each subject is asked for by
+ * the likely form, both forms mixed in the same calls of 20, and only the misses of the whole
+ * request (subjects tax does not know, or the rare wrong guess) are asked again by the other.
+ * `subjects(500)` thus costs ⌈500/20⌉ + ⌈misses/20⌉ calls — fewer than asking every USCC first
+ * (⌈500/20⌉ + ⌈n/20⌉ for n pre-2015 taxpayers) — and a single pre-2015 taxpayer one round trip.
  */
 
 export interface TaxpayerLoader {
@@ -32,17 +37,24 @@ export function createLoaders(client: TaxClient, cache?: { store: LegacyCache; p
       fetch: async (ids) => new Map((await client.queryNsxx(ids)).map((r) => [r.taxpayerId, r])),
       cache: cache && sectionCache(cache.store, 'tax:nsrxx', cache.policy),
     });
-  const byUscc = byTaxpayerId();
-  const byOldNumber = byTaxpayerId();
+  const likely = byTaxpayerId();
+  const other = byTaxpayerId();
   const gate = new PhaseGate();
 
   return {
     taxpayer: {
-      load: (uscc) =>
-        gate.run(
-          () => byUscc.load(uscc),
-          (first): PhaseDecision<Fetched<TaxpayerRecord>> => (first.value ? { answer: first } : { followUp: () => byOldNumber.load(oldTaxRegistrationNumber(uscc)) }),
-        ),
+      load: (uscc) => {
+        const [first, second] = issuedSinceReform(uscc) ? [uscc, oldTaxRegistrationNumber(uscc)] : [oldTaxRegistrationNumber(uscc), uscc];
+        return gate.run(
+          () => likely.load(first),
+          (answer): PhaseDecision<Fetched<TaxpayerRecord>> => (answer.value ? { answer } : { followUp: () => other.load(second) }),
+        );
+      },
     },
   };
+}
+
+/** USCC positions 9-17: organization codes issued since the 2015 reform start with "M". */
+export function issuedSinceReform(uscc: string): boolean {
+  return uscc[8] === 'M';
 }
