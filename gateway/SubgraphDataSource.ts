@@ -2,7 +2,7 @@ import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@
 import type { GatewayGraphQLRequestContext, GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { Fetcher } from '@apollo/utils.fetcher';
 import { Agent, fetch as undiciFetch } from 'undici';
-import { INTERNAL_TOKEN_HEADER } from '../lib/auth/internalToken';
+import { INTERNAL_TOKEN_HEADER, REQUEST_ID_HEADER } from '../lib/auth/internalToken';
 import { CONSENTS_USED_EXTENSION } from '../lib/subgraph/createSubgraph';
 import type { GatewayContext } from './context';
 
@@ -16,6 +16,7 @@ export const keepAliveFetcher: Fetcher = ((url: string, init?: Record<string, un
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
     if (context.internalToken) request.http?.headers.set(INTERNAL_TOKEN_HEADER, context.internalToken);
+    request.http?.headers.set(REQUEST_ID_HEADER, context.requestId);
   }
 
   override didReceiveResponse({ response, context }: Required<Pick<GatewayGraphQLRequestContext<GatewayContext>, 'request' | 'response' | 'context'>>): GatewayGraphQLResponse {

@@ -7,7 +7,7 @@ import { ApolloServerPluginSchemaReportingDisabled, ApolloServerPluginUsageRepor
 import { ApolloGateway } from '@apollo/gateway';
 import { parse } from 'graphql';
 import { collectAccessPolicies } from '../lib/authz/accessPolicies';
-import { signInternalToken } from '../lib/auth/internalToken';
+import { InternalTokenIssuer } from '../lib/auth/internalToken';
 import type { Config, SubgraphName } from '../lib/config';
 import { createGraphQLListener, listen, sendJson, type Listening } from '../lib/http/serveGraphQL';
 import { maskError } from '../lib/subgraph/errors';
@@ -78,6 +78,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     plugins: [ApolloServerPluginUsageReportingDisabled(), ApolloServerPluginSchemaReportingDisabled(), useQueryLimits(), useUsccValidation(), ...(config.production ? [ApolloServerPluginDisableSuggestions()] : []), ...(options.plugins ?? [])],
   });
   const authenticator = useAuthentication(config.jwt);
+  const internalTokens = new InternalTokenIssuer(config.internalTokenSecret);
 
   let state: GatewayPhase = { phase: 'created' };
 
@@ -87,7 +88,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     const requestId = randomUUID();
     // The id under which this response's audit entries are filed.
     res.setHeader('x-request-id', requestId);
-    const internalToken = await signInternalToken({ consumer, requestId }, config.internalTokenSecret);
+    const internalToken = await internalTokens.tokenFor(consumer);
     return { requestId, consumer, internalToken, consentsUsed: new Map() };
   }
 

@@ -36,7 +36,11 @@ function consumerFromClaims(payload: JWTPayload): Consumer {
   return { id: sub, org, role, purpose: typeof purpose === 'string' ? purpose : null, subject: subjectCode };
 }
 
+/** Verified tokens, by their exact text, until they expire: a client sends the same token many times. */
+const VERIFIED_CACHE_SIZE = 10_000;
+
 export function useAuthentication(config: JwtConfig): Authenticator {
+  const verified = new Map<string, { consumer: Consumer; expiresAtMs: number }>();
   let key: Uint8Array | JWTVerifyGetKey;
   let algorithms: string[];
   if (config.kind === 'secret') {
@@ -53,15 +57,21 @@ export function useAuthentication(config: JwtConfig): Authenticator {
       if (typeof header !== 'string' || header === '') throw unauthenticated('authentication required: send Authorization: Bearer <token>');
       const match = /^Bearer\s+(\S+)$/i.exec(header);
       if (!match) throw unauthenticated('Authorization header must be "Bearer <token>"');
+      const token = match[1];
+      const hit = verified.get(token);
+      if (hit && hit.expiresAtMs > Date.now()) return hit.consumer;
       try {
-        const { payload } = await jwtVerify(match[1], key as Uint8Array, {
+        const { payload } = await jwtVerify(token, key as Uint8Array, {
           algorithms,
           issuer: config.issuer,
           audience: config.audience,
           requiredClaims: ['exp', 'sub'],
           clockTolerance: 5,
         });
-        return consumerFromClaims(payload);
+        const consumer = consumerFromClaims(payload);
+        if (verified.size >= VERIFIED_CACHE_SIZE) verified.delete(verified.keys().next().value!);
+        verified.set(token, { consumer, expiresAtMs: payload.exp! * 1000 });
+        return consumer;
       } catch (e) {
         if (e instanceof HttpError) throw e;
         if (e instanceof joseErrors.JWTExpired) throw unauthenticated('token expired');

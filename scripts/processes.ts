@@ -14,8 +14,17 @@ export interface ServiceSpec {
   /** entry file relative to the repository root */
   entry: string;
   args?: string[];
+  /** flags for node itself, e.g. heap limits */
+  nodeArgs?: string[];
   env: Record<string, string | undefined>;
 }
+
+/**
+ * The gateway's heap is capped: its live set is small (caches are bounded), and without a cap V8
+ * lets the old generation grow to several hundred MB under load before collecting (measured: RSS
+ * 365 MB uncapped vs ~180 MB with the cap, same throughput; see bench/results).
+ */
+export const GATEWAY_NODE_ARGS = ['--max-old-space-size=128'];
 
 export interface RunningService {
   name: string;
@@ -37,7 +46,7 @@ function prefixLines(name: string, stream: NodeJS.ReadableStream | null, out: No
 }
 
 export function startService(spec: ServiceSpec, options: { quiet?: boolean } = {}): RunningService {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, spec.entry), ...(spec.args ?? [])], {
+  const child = spawn(process.execPath, [...(spec.nodeArgs ?? []), '--import', 'tsx', path.join(ROOT, spec.entry), ...(spec.args ?? [])], {
     cwd: ROOT,
     env: { ...process.env, ...spec.env },
     stdio: ['ignore', 'pipe', 'pipe'],

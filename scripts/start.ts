@@ -1,6 +1,6 @@
 import { SUBGRAPHS, loadConfigOrExit } from '../lib/config';
 import { createWorld } from '../legacy/world';
-import { ROOT, startService, stopAll, waitForOk, waitForPort, type RunningService } from './processes';
+import { GATEWAY_NODE_ARGS, ROOT, startService, stopAll, waitForOk, waitForPort, type RunningService } from './processes';
 
 /**
  * `npm start`: the legacy stand-ins, the six subgraphs and the gateway as separate processes on
@@ -38,7 +38,7 @@ async function main(): Promise<void> {
     services.push(...subgraphs);
     await Promise.all(subgraphs.map((s) => waitForOk(config.subgraphUrls[s.name as (typeof SUBGRAPHS)[number]].replace(/\/graphql$/, '/healthz'), s)));
 
-    const gateway = startService({ name: 'gateway', entry: 'gateway/index.ts', env });
+    const gateway = startService({ name: 'gateway', entry: 'gateway/index.ts', env, nodeArgs: GATEWAY_NODE_ARGS });
     services.push(gateway);
     const base = `http://127.0.0.1:${config.port}`;
     await waitForOk(`${base}/readyz`, gateway);

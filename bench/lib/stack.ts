@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DEPARTMENTS, SUBGRAPHS, loadConfig, type Config, type Department } from '../../lib/config';
-import { startService, stopAll, waitForOk, waitForPort, type RunningService, type ServiceSpec } from '../../scripts/processes';
+import { GATEWAY_NODE_ARGS, startService, stopAll, waitForOk, waitForPort, type RunningService, type ServiceSpec } from '../../scripts/processes';
 import { portsInUse, type BenchPorts } from './ports';
 
 /**
@@ -129,7 +129,7 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
     const subgraphs = SUBGRAPHS.map((name) => start({ name, entry: `subgraphs/${name}/index.ts`, env }));
     await Promise.all(subgraphs.map((s) => waitForOk(config.subgraphUrls[s.service.name as (typeof SUBGRAPHS)[number]].replace(/\/graphql$/, '/healthz'), s.service)));
 
-    const gateway = start({ name: 'gateway', entry: 'gateway/index.ts', env });
+    const gateway = start({ name: 'gateway', entry: 'gateway/index.ts', env, nodeArgs: GATEWAY_NODE_ARGS });
     const plain = start({ name: 'plain-gateway', entry: 'bench/plainGateway.ts', env });
     const gatewayUrl = `http://127.0.0.1:${ports.gateway}/graphql`;
     const plainGatewayUrl = `http://127.0.0.1:${ports.plainGateway}/graphql`;

@@ -8,13 +8,20 @@ import { isRole, type Consumer } from './consumer';
  */
 
 export const INTERNAL_TOKEN_HEADER = 'x-credit-internal-token';
+/** the gateway's request id, for the subgraphs' logs (not a credential) */
+export const REQUEST_ID_HEADER = 'x-credit-request-id';
 export const INTERNAL_ISSUER = 'credit-graph-gateway';
 export const INTERNAL_AUDIENCE = 'credit-graph-subgraphs';
 export const INTERNAL_TOKEN_TTL_SECONDS = 60;
 
 export interface InternalClaims {
   consumer: Consumer;
-  requestId: string;
+  /** optional: tokens reused across a consumer's requests carry it in REQUEST_ID_HEADER instead */
+  requestId?: string;
+}
+
+export interface VerifiedInternalClaims extends InternalClaims {
+  expiresAtMs: number;
 }
 
 const keyCache = new Map<string, Uint8Array>();
@@ -29,7 +36,7 @@ function key(secret: string): Uint8Array {
 
 export async function signInternalToken(claims: InternalClaims, secret: string, ttlSeconds = INTERNAL_TOKEN_TTL_SECONDS): Promise<string> {
   const { consumer, requestId } = claims;
-  return new SignJWT({ org: consumer.org, role: consumer.role, purpose: consumer.purpose, subject: consumer.subject, rid: requestId })
+  return new SignJWT({ org: consumer.org, role: consumer.role, purpose: consumer.purpose, subject: consumer.subject, ...(requestId ? { rid: requestId } : {}) })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(consumer.id)
     .setIssuer(INTERNAL_ISSUER)
@@ -41,7 +48,7 @@ export async function signInternalToken(claims: InternalClaims, secret: string, 
 
 export class InternalTokenError extends Error {}
 
-export async function verifyInternalToken(token: string, secret: string): Promise<InternalClaims> {
+export async function verifyInternalToken(token: string, secret: string): Promise<VerifiedInternalClaims> {
   try {
     const { payload } = await jwtVerify(token, key(secret), {
       algorithms: ['HS256'],
@@ -49,11 +56,12 @@ export async function verifyInternalToken(token: string, secret: string): Promis
       audience: INTERNAL_AUDIENCE,
       requiredClaims: ['exp', 'sub'],
     });
-    if (!isRole(payload.role) || typeof payload.org !== 'string' || typeof payload.rid !== 'string') {
+    if (!isRole(payload.role) || typeof payload.org !== 'string') {
       throw new InternalTokenError('internal token claims are incomplete');
     }
     return {
-      requestId: payload.rid,
+      requestId: typeof payload.rid === 'string' ? payload.rid : undefined,
+      expiresAtMs: payload.exp! * 1000,
       consumer: {
         id: payload.sub!,
         org: payload.org,
@@ -66,5 +74,28 @@ export async function verifyInternalToken(token: string, secret: string): Promis
     if (e instanceof InternalTokenError) throw e;
     if (e instanceof joseErrors.JOSEError) throw new InternalTokenError(`internal token refused: ${e.code}`);
     throw e;
+  }
+}
+
+/**
+ * The gateway's issuer: one token per consumer, reused until half its life is gone, so a busy
+ * consumer costs one signature per half minute rather than one per request.
+ */
+export class InternalTokenIssuer {
+  private readonly tokens = new Map<string, { token: string; renewAtMs: number }>();
+  constructor(
+    private readonly secret: string,
+    private readonly ttlSeconds = INTERNAL_TOKEN_TTL_SECONDS,
+    private readonly maxEntries = 10_000,
+  ) {}
+
+  async tokenFor(consumer: Consumer): Promise<string> {
+    const key = JSON.stringify([consumer.id, consumer.org, consumer.role, consumer.purpose, consumer.subject]);
+    const hit = this.tokens.get(key);
+    if (hit && hit.renewAtMs > Date.now()) return hit.token;
+    const token = await signInternalToken({ consumer }, this.secret, this.ttlSeconds);
+    if (this.tokens.size >= this.maxEntries) this.tokens.delete(this.tokens.keys().next().value!);
+    this.tokens.set(key, { token, renewAtMs: Date.now() + (this.ttlSeconds * 1000) / 2 });
+    return token;
   }
 }

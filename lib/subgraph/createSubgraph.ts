@@ -10,7 +10,7 @@ import DataLoader from 'dataloader';
 import type Redis from 'ioredis';
 import type { Pool } from 'pg';
 import type { Consumer } from '../auth/consumer';
-import { INTERNAL_TOKEN_HEADER, InternalTokenError, verifyInternalToken } from '../auth/internalToken';
+import { INTERNAL_TOKEN_HEADER, InternalTokenError, REQUEST_ID_HEADER, verifyInternalToken } from '../auth/internalToken';
 import { collectAccessPolicies } from '../authz/accessPolicies';
 import { FINANCING_PURPOSE } from '../authz/decide';
 import { applyAuthorization, type AuthorizationContext } from '../authz/subgraphShield';
@@ -113,14 +113,24 @@ export function createSubgraph<TLoaders>(options: SubgraphOptions<TLoaders>): Su
     ],
   });
 
+  const verified = new Map<string, { consumer: Consumer; requestId?: string; expiresAtMs: number }>();
+
   async function context(req: http.IncomingMessage): Promise<SubgraphContext<TLoaders>> {
     const token = req.headers[INTERNAL_TOKEN_HEADER];
     if (typeof token !== 'string' || token === '') {
       throw new HttpError(401, 'UNAUTHENTICATED', 'this service only answers the gateway');
     }
     try {
-      const claims = await verifyInternalToken(token, config.internalTokenSecret);
+      // The gateway reuses a consumer's token for half a minute: verify each once.
+      let claims = verified.get(token);
+      if (!claims || claims.expiresAtMs <= Date.now()) {
+        const fresh = await verifyInternalToken(token, config.internalTokenSecret);
+        claims = { consumer: fresh.consumer, requestId: fresh.requestId, expiresAtMs: fresh.expiresAtMs };
+        if (verified.size >= 10_000) verified.delete(verified.keys().next().value!);
+        verified.set(token, claims);
+      }
       const { consumer } = claims;
+      const requestId = (typeof req.headers[REQUEST_ID_HEADER] === 'string' ? (req.headers[REQUEST_ID_HEADER] as string).slice(0, 64) : claims.requestId) || randomUUID();
       // One batched look-up per request for all the subjects a bank's FINANCING fields touch.
       const consents = new DataLoader<string, string | null>(async (subjects) => {
         if (consumer.role !== 'bank') return subjects.map(() => null);
@@ -128,13 +138,13 @@ export function createSubgraph<TLoaders>(options: SubgraphOptions<TLoaders>): Su
         return subjects.map((s) => active.get(s) ?? null);
       });
       return {
-        ...claims,
-        requestId: claims.requestId || randomUUID(),
+        consumer,
+        requestId,
         consents,
         consentsUsed: new Map(),
         consentStore,
         pool,
-        loaders: options.createLoaders(claims, resources),
+        loaders: options.createLoaders({ consumer, requestId }, resources),
       };
     } catch (e) {
       if (e instanceof InternalTokenError) throw new HttpError(401, 'UNAUTHENTICATED', 'this service only answers the gateway');
