@@ -1,4 +1,7 @@
+import { maskCitizenId } from '../lib/ids';
 import type { Subject } from '../legacy/world/types';
+import Redis from 'ioredis';
+import { TEST_REDIS_URL } from './harness/database';
 import { startStack, type GraphQLResult, type Stack } from './harness/stack';
 
 /**
@@ -321,5 +324,30 @@ describe('market section through the gateway', () => {
       expect(result.body.errors?.[0]?.extensions).toMatchObject({ code: 'DEPARTMENT_UNAVAILABLE', department: 'MARKET' });
       expect(JSON.stringify(result.body)).not.toMatch(/系统繁忙|\/api\/v2|127\.0\.0\.1|http:/);
     });
+  });
+});
+
+describe('citizen IDs in the cache', () => {
+  it('keeps only the masked legal-representative ID in the shared cache', async () => {
+    const stack = await startStack();
+    try {
+      let s = stack.world.subject(0);
+      for (let i = 0; !s.enterprise; i++) s = stack.world.subject(i);
+      await stack.query(`{ subject(uscc: "${s.uscc}") { registration { legalRepresentativeIdNumber } } }`, { token: await stack.token({ role: 'public' }) });
+      const self = await stack.query(`{ subject(uscc: "${s.uscc}") { registration { legalRepresentativeIdNumber } } }`, { token: await stack.token({ role: 'subject', subject: s.uscc }) });
+      expect(self.body.data.subject.registration.legalRepresentativeIdNumber).toBe(s.enterprise!.legalRepresentative.idNumber);
+      const redis = new Redis(TEST_REDIS_URL);
+      try {
+        const keys = await redis.keys(`${stack.config.redisKeyPrefix}legacy:market:enterprise:*`);
+        expect(keys.length).toBeGreaterThan(0);
+        const values = await Promise.all(keys.map((k) => redis.get(k)));
+        expect(values.join('')).not.toContain(s.enterprise!.legalRepresentative.idNumber);
+        expect(values.join('')).toContain(maskCitizenId(s.enterprise!.legalRepresentative.idNumber));
+      } finally {
+        redis.disconnect();
+      }
+    } finally {
+      await stack.stop();
+    }
   });
 });

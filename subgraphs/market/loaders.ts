@@ -1,5 +1,6 @@
 import type { LegacyCache } from '../../lib/cache/LegacyCache';
 import type { DepartmentPolicy } from '../../lib/config';
+import { maskCitizenId } from '../../lib/ids';
 import { sectionCache } from '../../lib/legacy/sectionCache';
 import { createSectionLoader, type SectionLoader } from '../../lib/legacy/sectionLoader';
 import { MARKET_BATCH_LIMIT, type AbnormalRow, type EnterpriseRow, type MarketClient, type PenaltyRow, type SearchRow } from './legacyClient';
@@ -10,8 +11,14 @@ import { MARKET_BATCH_LIMIT, type AbnormalRow, type EnterpriseRow, type MarketCl
  */
 
 export interface MarketLoaders {
-  /** 企业登记; value null when market regulation does not know the subject */
+  /**
+   * 企业登记; value null when market regulation does not know the subject. The legal
+   * representative's citizen ID is masked here, before the answer can reach the cache: a natural
+   * person's full ID number is never stored outside the register.
+   */
   enterprise: SectionLoader<string, EnterpriseRow>;
+  /** the same, unmasked and never cached: only for the subject reading itself (SPEC §7) */
+  enterpriseForSelf: SectionLoader<string, EnterpriseRow>;
   /** 经营异常名录 entries, [] when never listed */
   abnormal: SectionLoader<string, AbnormalRow[]>;
   /** 行政处罚, every page; [] when none */
@@ -26,8 +33,14 @@ export function createLoaders(client: MarketClient, cache?: { store: LegacyCache
     enterprise: createSectionLoader({
       department: 'market',
       maxBatchSize: MARKET_BATCH_LIMIT,
-      fetch: async (usccs) => new Map((await client.enterprises(usccs)).map((e) => [e.TYSHXYDM, e])),
+      fetch: async (usccs) =>
+        new Map((await client.enterprises(usccs)).map((e) => [e.TYSHXYDM, { ...e, FDDBRZJHM: e.FDDBRZJHM === '' ? '' : maskCitizenId(e.FDDBRZJHM) }])),
       cache: cached('enterprise'),
+    }),
+    enterpriseForSelf: createSectionLoader({
+      department: 'market',
+      maxBatchSize: MARKET_BATCH_LIMIT,
+      fetch: async (usccs) => new Map((await client.enterprises(usccs)).map((e) => [e.TYSHXYDM, e])),
     }),
     abnormal: createSectionLoader({
       department: 'market',

@@ -5,7 +5,7 @@ import { isSelf } from '../../lib/authz/decide';
 import { SUBJECT_KEY } from '../../lib/authz/subgraphShield';
 import { centsToDecimal, decimalToCents } from '../../lib/graphql/money';
 import { isIsoDate } from '../../lib/graphql/scalars';
-import { maskCitizenId, parseUscc } from '../../lib/ids';
+import { parseUscc } from '../../lib/ids';
 import type { Fetched } from '../../lib/legacy/sectionLoader';
 import type { SubgraphContext } from '../../lib/subgraph/createSubgraph';
 import { DepartmentUnavailableError } from '../../lib/subgraph/errors';
@@ -90,13 +90,14 @@ function wanToYuan(text: string, field: string): string {
   return cents === undefined ? unusable(`${field} is not an amount in 万元`) : centsToDecimal(cents);
 }
 
-function registration(uscc: string, e: EnterpriseRow, fetched: Fetched<unknown>, ctx: Context) {
+function registration(uscc: string, e: EnterpriseRow, fetched: Fetched<unknown>) {
   return {
     [SUBJECT_KEY]: uscc,
     name: e.QYMC,
     legalRepresentative: e.FDDBR,
-    // SPEC §7: a natural person's ID number is shown whole only to the subject itself.
-    legalRepresentativeIdNumber: e.FDDBRZJHM === '' ? null : isSelf(ctx.consumer, uscc) ? e.FDDBRZJHM : maskCitizenId(e.FDDBRZJHM),
+    // SPEC §7: a natural person's ID number is shown whole only to the subject itself; the
+    // loaders hand out the masked form to everyone else (see loaders.ts).
+    legalRepresentativeIdNumber: e.FDDBRZJHM === '' ? null : e.FDDBRZJHM,
     registeredCapital: wanToYuan(e.ZCZB, 'ZCZB'),
     registeredCapitalCurrency: CURRENCY[e.BZ.trim()] ?? null,
     registeredCapitalCurrencyText: e.BZ,
@@ -180,8 +181,9 @@ export const resolvers: GraphQLResolverMap<Context> = {
     __resolveReference: (ref: SubjectRef): SubjectRef => ({ uscc: ref.uscc }),
     registration: async (subject: SubjectRef, _args: unknown, ctx: Context) => {
       if (!registeredByMarket(subject.uscc)) return null;
-      const fetched = await ctx.loaders.enterprise.load(subject.uscc);
-      return fetched.value ? registration(subject.uscc, fetched.value, fetched, ctx) : null;
+      const loader = isSelf(ctx.consumer, subject.uscc) ? ctx.loaders.enterpriseForSelf : ctx.loaders.enterprise;
+      const fetched = await loader.load(subject.uscc);
+      return fetched.value ? registration(subject.uscc, fetched.value, fetched) : null;
     },
     marketSupervision: async (subject: SubjectRef, _args: unknown, ctx: Context, info: GraphQLResolveInfo): Promise<MarketSupervisionValue | null> => {
       // Null for subjects market regulation does not know, which takes the enterprise look-up.
