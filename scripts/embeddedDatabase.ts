@@ -2,13 +2,18 @@ import path from 'node:path';
 import { startEmbeddedPostgres } from '../lib/db/embeddedPostgres';
 import { ROOT } from './processes';
 
-/** Serves the embedded PGlite for `npm start` when DATABASE_URL is unset. */
+/**
+ * Serves the embedded PGlite for `npm start` when DATABASE_URL is unset, from ./data/pglite, or
+ * from EMBEDDED_DB_DIR (the benchmarks use a fresh directory: PGlite is single-process, and a
+ * running `npm start` holds ./data/pglite).
+ */
 const port = Number(process.env.EMBEDDED_DB_PORT ?? 4099);
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.stderr.write(`configuration error: EMBEDDED_DB_PORT: must be a port number, got ${JSON.stringify(process.env.EMBEDDED_DB_PORT)}\n`);
   process.exit(1);
 }
-startEmbeddedPostgres({ dataDir: path.join(ROOT, 'data', 'pglite'), port })
+const dataDir = process.env.EMBEDDED_DB_DIR || path.join(ROOT, 'data', 'pglite');
+startEmbeddedPostgres({ dataDir, port })
   .then((db) => {
     process.stdout.write(`embedded PostgreSQL (PGlite) at ${db.url}\n`);
     const stop = async () => {

@@ -109,7 +109,7 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
     const embeddedDatabase = !process.env.DATABASE_URL;
     if (embeddedDatabase) {
       pgliteDir = fs.mkdtempSync(path.join(os.tmpdir(), 'credit-bench-pglite-'));
-      const db = start({ name: 'database', entry: 'bench/embeddedDatabase.ts', env: { ...env, EMBEDDED_DB_PORT: String(ports.database), BENCH_PGLITE_DIR: path.join(pgliteDir, 'data') } });
+      const db = start({ name: 'database', entry: 'scripts/embeddedDatabase.ts', env: { ...env, EMBEDDED_DB_PORT: String(ports.database), EMBEDDED_DB_DIR: path.join(pgliteDir, 'data') } });
       env.DATABASE_URL = `postgres://postgres@127.0.0.1:${ports.database}/postgres?sslmode=disable`;
       await waitForPort(ports.database, db.service);
     }
