@@ -199,3 +199,28 @@ describe('the subject itself', () => {
     expect(bankTry.body.errors?.[0].extensions?.code).toBe('FORBIDDEN');
   });
 });
+
+describe('consents(uscc)', () => {
+  it('shows a bank only its own grants, an auditor all of them, and refuses public and government', async () => {
+    const s = withFinance[2];
+    const mine = await grant(s.uscc, 'bank-list-a');
+    await grant(s.uscc, 'bank-list-b');
+    const q = `{ consents(uscc: "${s.uscc}") { id grantee } }`;
+    const bank = await stack.query(q, { token: await stack.token({ role: 'bank', org: 'bank-list-a' }) });
+    expect(bank.body.data.consents).toEqual([{ id: mine, grantee: 'bank-list-a' }]);
+    const auditor = await stack.query(q, { token: await stack.token({ role: 'auditor' }) });
+    expect(auditor.body.data.consents.map((c: { grantee: string }) => c.grantee)).toEqual(expect.arrayContaining(['bank-list-a', 'bank-list-b']));
+    for (const role of ['public', 'government'] as const) {
+      const res = await stack.query(q, { token: await stack.token({ role }) });
+      expect(res.body.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    }
+  });
+});
+
+describe('health', () => {
+  it('answers /healthz and /readyz once serving', async () => {
+    const base = stack.gatewayUrl.replace(/\/graphql$/, '');
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    expect((await fetch(`${base}/readyz`)).status).toBe(200);
+  });
+});
