@@ -13,6 +13,10 @@ export interface LoadOptions {
   nextBody(): string;
   connections: number;
   durationSeconds: number;
+  /** every response's status and body (autocannon hands bodies to `onResponse`); keep it cheap */
+  onBody?(status: number, body: string): void;
+  /** every response's status and latency (ms, as autocannon measured it) */
+  onLatency?(status: number, ms: number): void;
 }
 
 export interface LoadResult {
@@ -27,6 +31,8 @@ export interface LoadResult {
   /** HTTP 2xx whose body had "errors" */
   withErrors: number;
   non2xx: number;
+  /** responses by status class */
+  statusClasses: { '1xx': number; '2xx': number; '3xx': number; '4xx': number; '5xx': number };
   connectionErrors: number;
   timeouts: number;
   /** ok responses per second */
@@ -39,7 +45,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   let answered2xx = 0;
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
-  const result = await autocannon({
+  const opts: autocannon.Options = {
     url: options.url,
     connections: options.connections,
     duration: options.durationSeconds,
@@ -54,9 +60,17 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
             answered2xx++;
             if (body.includes('"errors"')) withErrors++;
           }
+          options.onBody?.(status, body);
         },
       },
     ],
+  };
+  // The callback form returns the instance, whose 'response' events carry each latency
+  // (emitted as (client, statusCode, resBytes, responseTime), whatever @types/autocannon says).
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(opts, (err, r) => (err ? reject(err) : resolve(r)));
+    const onLatency = options.onLatency;
+    if (onLatency) (instance as NodeJS.EventEmitter).on('response', (_client: unknown, status: number, _bytes: number, ms: number) => onLatency(status, ms));
   });
   const responses = result['1xx'] + result['2xx'] + result['3xx'] + result['4xx'] + result['5xx'];
   const ok = answered2xx - withErrors;
@@ -70,6 +84,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     ok,
     withErrors,
     non2xx: result.non2xx,
+    statusClasses: { '1xx': result['1xx'], '2xx': result['2xx'], '3xx': result['3xx'], '4xx': result['4xx'], '5xx': result['5xx'] },
     connectionErrors: result.errors,
     timeouts: result.timeouts,
     okPerSecond: Math.round((ok / durationSeconds) * 10) / 10,

@@ -90,6 +90,7 @@ export function writeResults(results: ScenarioResult[], info: RunInfo): { json: 
     '- Throughput counts complete answers only (HTTP 2xx without GraphQL errors). Load rounds (overhead, memory) run with the stand-ins answering at 0 ms (admin faults), standing in for warm caches; the configured latency is restored after each.',
     `- The gateway's rate limiter stays on with RATE_LIMIT_PER_MINUTE=${String(s.rateLimitPerMinute)}, so the one benchmark consumer is not refused under load; a 429 would count as a failed response.`,
     '- Fan-out takes every subject of the 10,000-subject world with data in all five departments (a few dozen: customs and court records are rare together); scale takes subjects registered with market, tax, customs and finance (the court is asked either way).',
+    '- Hung department: the court stand-in accepts connections and never answers (admin faults `down: true`) for the whole load; 50 connections ask for the full profile of cold subjects by variables. Load bodies are checked by substring only; a sequential sampler (one request per 500 ms) parses its answers section by section. The breaker figure is the calls the stand-in received (its /__admin/stats, read every second); the stand-ins are reset afterwards (faults cleared, configured latency restored).',
     '- Batching counts calls each stand-in served (/__admin/stats) for one `subjects(500)` request against the fewest its documented limits allow for those exact subjects.',
     '- Raw samples, per-round figures and stand-in stats are in `latest.json`.',
     '',

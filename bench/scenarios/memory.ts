@@ -20,9 +20,14 @@ const ROTATION = 5000;
 const MAX_RSS_MB = 300;
 const MAX_GROWTH = 0.1;
 
+/** the subjects the memory load rotates over (its answers are cached afterwards: later cold scenarios avoid them) */
+export function memoryRotation(pool: BenchContext['pool']): string[] {
+  return Array.from({ length: Math.min(ROTATION, pool.size) }, (_, i) => pool.subject(i).uscc);
+}
+
 export async function memory(ctx: BenchContext): Promise<ScenarioResult> {
   const seconds = ctx.quick ? 15 : 60;
-  const usccs = Array.from({ length: Math.min(ROTATION, ctx.pool.size) }, (_, i) => ctx.pool.subject(i).uscc);
+  const usccs = memoryRotation(ctx.pool);
   let next = 0;
   const nextBody = () => JSON.stringify({ query: ctx.profileQuery, variables: { uscc: usccs[next++ % usccs.length] } });
 
