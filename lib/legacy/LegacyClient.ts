@@ -93,7 +93,15 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 class Semaphore {
   private active = 0;
   private readonly waiting: (() => void)[] = [];
-  constructor(private readonly limit: number) {}
+  constructor(readonly limit: number) {}
+
+  get queued(): number {
+    return this.waiting.length;
+  }
+
+  get full(): boolean {
+    return this.active >= this.limit;
+  }
   /** runs `fn` in a slot; a call that waited longer than `maxWaitMs` for one fails without running */
   async run<T>(fn: () => Promise<T>, maxWaitMs?: number): Promise<T> {
     if (this.active < this.limit) this.active += 1;
@@ -172,6 +180,23 @@ export class LegacyClient {
     return this.breaker.opened ? 'open' : this.breaker.halfOpen ? 'half-open' : 'closed';
   }
 
+  /**
+   * How long a call may wait for a slot: what the calls ahead of it should take at the pace the
+   * system has been answering (three times over), within `queueTimeoutMs`. A busy but healthy
+   * system serves a long batch in turn; when it hangs, its slots stop turning over, and the
+   * queued calls give up after about the time they should have needed rather than queueing on
+   * behind calls that will only time out.
+   */
+  /** exponentially weighted mean duration of recent successful calls */
+  private paceMs = 250;
+
+  private allowedWaitMs(): number | undefined {
+    const { queueTimeoutMs } = this.options;
+    if (queueTimeoutMs === undefined || !this.semaphore.full) return queueTimeoutMs;
+    const ahead = this.semaphore.queued / this.semaphore.limit + 1;
+    return Math.min(queueTimeoutMs, Math.ceil(ahead * this.paceMs * 3) + 100);
+  }
+
   async call<T>(call: LegacyCall<T>): Promise<T> {
     const { timeoutMs, queueTimeoutMs } = this.options;
     const calledAt = Date.now();
@@ -179,10 +204,12 @@ export class LegacyClient {
       // The slot first, then the breaker: only calls that reach the system count for the circuit,
       // so a long queue neither dilutes its error rate nor counts as failures, and once the circuit
       // opens the calls still queued fail fast as they come up.
-      return (await this.semaphore.run(
-        () => this.breaker.fire(() => this.attempts(call, (queueTimeoutMs === undefined ? calledAt : Date.now()) + timeoutMs)),
-        queueTimeoutMs,
-      )) as T;
+      return (await this.semaphore.run(async () => {
+        const startedAt = Date.now();
+        const value = await this.breaker.fire(() => this.attempts(call, (queueTimeoutMs === undefined ? calledAt : startedAt) + timeoutMs));
+        this.paceMs = this.paceMs * 0.8 + (Date.now() - startedAt) * 0.2;
+        return value;
+      }, this.allowedWaitMs())) as T;
     } catch (e) {
       if (e instanceof DepartmentUnavailableError) throw e;
       const reason = this.breaker.opened && (e as Error)?.message?.includes('Breaker is open') ? 'circuit open' : (e as Error)?.message ?? String(e);

@@ -146,6 +146,33 @@ describe('LegacyClient', () => {
     await s.close();
   });
 
+  it('serves a long batch in turn behind its slots while the system answers at its pace', async () => {
+    const s = await serve((_req, res) => setTimeout(() => res.end('ok'), 30));
+    // 20 calls, 2 at a time: the last waits ~300 ms, longer than the 200 ms deadline of a call
+    const client = new LegacyClient({ department: 'court', baseUrl: s.url, timeoutMs: 200, maxConcurrency: 2, queueTimeoutMs: 10_000 });
+    const results = await Promise.all(Array.from({ length: 20 }, () => client.call({ method: 'GET', path: '/x', idempotent: true, parse: parseText })));
+    expect(results).toEqual(Array(20).fill('ok'));
+    await client.close();
+    await s.close();
+  });
+
+  it('lets queued calls give up when the system hangs, instead of waiting out the whole queue', async () => {
+    let hung = false;
+    const s = await serve((_req, res) => {
+      if (!hung) setTimeout(() => res.end('ok'), 10);
+    });
+    const client = new LegacyClient({ department: 'court', baseUrl: s.url, timeoutMs: 500, maxConcurrency: 2, queueTimeoutMs: 30_000, retries: 0 });
+    for (let i = 0; i < 10; i++) await client.call({ method: 'GET', path: '/x', idempotent: true, parse: parseText });
+    hung = true;
+    const started = Date.now();
+    const outcomes = await Promise.allSettled(Array.from({ length: 40 }, () => client.call({ method: 'GET', path: '/x', idempotent: true, parse: parseText })));
+    expect(outcomes.every((o) => o.status === 'rejected' && o.reason instanceof DepartmentUnavailableError)).toBe(true);
+    // 40 calls queued behind 2 hung slots would take 10 s, one deadline after another
+    expect(Date.now() - started).toBeLessThan(6000);
+    await client.close();
+    await s.close();
+  });
+
   it('refuses a bad option at construction, naming it', () => {
     expect(() => new LegacyClient({ department: 'tax', baseUrl: 'nope', timeoutMs: 100 })).toThrow(/baseUrl/);
     expect(() => new LegacyClient({ department: 'tax', baseUrl: 'http://x', timeoutMs: 0 })).toThrow(/timeoutMs/);
