@@ -6,21 +6,20 @@ import { ApolloServerPluginDisableSuggestions } from '@apollo/server/plugin/disa
 import { ApolloServerPluginSchemaReportingDisabled, ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloGateway } from '@apollo/gateway';
 import { parse } from 'graphql';
-import { collectAccessPolicies } from '../lib/authz/accessPolicies';
 import { InternalTokenIssuer } from '../lib/auth/internalToken';
-import type { Config, SubgraphName } from '../lib/config';
+import { collectAccessPolicies } from '../lib/authz/accessPolicies';
+import { createRedis } from '../lib/cache/redis';
+import { ConfigError, type Config, type SubgraphName } from '../lib/config';
+import { createPool } from '../lib/db/pool';
 import { createGraphQLListener, listen, sendJson, type Listening } from '../lib/http/serveGraphQL';
 import { maskError } from '../lib/subgraph/errors';
 import type { GatewayContext } from './context';
 import { SubgraphDataSource, keepAliveFetcher } from './SubgraphDataSource';
+import { useAudit, type Audit } from './useAudit';
 import { useAuthentication } from './useAuthentication';
 import { withFieldAccess } from './useFieldAccess';
-import { useAudit, type Audit } from './useAudit';
 import { DEFAULT_QUERY_LIMITS, isTokenLimitError, useQueryLimits } from './useQueryLimits';
 import { useRateLimit } from './useRateLimit';
-import { createRedis } from '../lib/cache/redis';
-import { ConfigError } from '../lib/config';
-import { createPool } from '../lib/db/pool';
 import { useUsccValidation } from './useUsccValidation';
 
 export const SUPERGRAPH_FILE = path.join(__dirname, '..', 'schema', 'supergraph.graphql');
@@ -75,7 +74,15 @@ export function createGateway(options: GatewayOptions): Gateway {
     formatError: (formatted, error) =>
       isTokenLimitError(formatted.message) ? { message: formatted.message, extensions: { code: 'QUERY_TOO_COMPLEX' } } : maskError(formatted, error),
     parseOptions: { maxTokens: DEFAULT_QUERY_LIMITS.maxTokens },
-    plugins: [ApolloServerPluginUsageReportingDisabled(), ApolloServerPluginSchemaReportingDisabled(), useQueryLimits(), useUsccValidation(), ...(config.production ? [ApolloServerPluginDisableSuggestions()] : []), ...(options.plugins ?? [])],
+    plugins: [
+      ApolloServerPluginUsageReportingDisabled(),
+      ApolloServerPluginSchemaReportingDisabled(),
+      // limits first: the cheapest refusal of the most expensive requests
+      useQueryLimits(),
+      useUsccValidation(),
+      ...(config.production ? [ApolloServerPluginDisableSuggestions()] : []),
+      ...(options.plugins ?? []),
+    ],
   });
   const authenticator = useAuthentication(config.jwt);
   const internalTokens = new InternalTokenIssuer(config.internalTokenSecret);
