@@ -53,8 +53,8 @@ export interface LegacyClientOptions {
   /**
    * Most a call may wait for a free slot. When set, `timeoutMs` counts from the moment the call
    * has its slot, so a system that is only busy (the court's 8 in flight) serves a large batch
-   * in turn instead of failing its tail and opening the circuit. Unset: `timeoutMs` covers the
-   * wait too.
+   * in turn instead of failing its tail and opening the circuit; a queue that stops moving for
+   * half of `timeoutMs` (a hung system) gives up at once. Unset: `timeoutMs` covers the wait too.
    */
   queueTimeoutMs?: number;
   breaker?: { errorThresholdPercentage?: number; resetTimeoutMs?: number; volumeThreshold?: number; rollingCountTimeoutMs?: number };
@@ -90,49 +90,75 @@ function validOptions(o: LegacyClientOptions): Required<Omit<LegacyClientOptions
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * A FIFO of calls waiting for one of `limit` slots. A waiting call gives up when it has waited
+ * `maxWaitMs`, or earlier when the queue has stalled — no slot freed for `stallMs`: a system that
+ * is busy keeps turning its slots over however long the queue, a hung one holds them until each
+ * call's deadline, and queueing behind those helps nobody.
+ */
 class Semaphore {
   private active = 0;
-  private readonly waiting: (() => void)[] = [];
+  private lastTurnoverAt = Date.now();
+  private readonly waiting: Waiter[] = [];
+  /** one watchdog for the whole queue, running only while someone waits */
+  private watchdog: NodeJS.Timeout | undefined;
   constructor(readonly limit: number) {}
 
-  get queued(): number {
-    return this.waiting.length;
-  }
-
-  get full(): boolean {
-    return this.active >= this.limit;
-  }
-  /** runs `fn` in a slot; a call that waited longer than `maxWaitMs` for one fails without running */
-  async run<T>(fn: () => Promise<T>, maxWaitMs?: number): Promise<T> {
+  /** runs `fn` in a slot */
+  async run<T>(fn: () => Promise<T>, wait: { maxWaitMs?: number; stallMs?: number } = {}): Promise<T> {
     if (this.active < this.limit) this.active += 1;
-    else await this.slot(maxWaitMs);
+    else await this.slot(wait);
     try {
       return await fn();
     } finally {
+      this.lastTurnoverAt = Date.now();
       // The slot passes straight to the next waiter, so no newcomer can slip in between.
       const next = this.waiting.shift();
-      if (next) next();
+      if (next) next.wake();
       else this.active -= 1;
+      if (this.waiting.length === 0) this.stopWatchdog();
     }
   }
 
-  private slot(maxWaitMs: number | undefined): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      const wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-      const timer =
-        maxWaitMs === undefined
-          ? undefined
-          : setTimeout(() => {
-              const at = this.waiting.indexOf(wake);
-              if (at >= 0) this.waiting.splice(at, 1);
-              reject(new Error(`no free slot within ${maxWaitMs} ms`));
-            }, maxWaitMs);
-      this.waiting.push(wake);
+  private slot({ maxWaitMs, stallMs }: { maxWaitMs?: number; stallMs?: number }): Promise<void> {
+    return new Promise<void>((wake, reject) => {
+      this.waiting.push({ wake, reject, queuedAt: Date.now(), maxWaitMs, stallMs });
+      if (!this.watchdog && (maxWaitMs !== undefined || stallMs !== undefined)) {
+        this.watchdog = setInterval(() => this.sweep(), 50);
+        this.watchdog.unref();
+      }
     });
   }
+
+  private sweep(): void {
+    const now = Date.now();
+    for (let i = this.waiting.length - 1; i >= 0; i--) {
+      const w = this.waiting[i];
+      let reason: string | undefined;
+      if (w.maxWaitMs !== undefined && now - w.queuedAt >= w.maxWaitMs) reason = `no free slot within ${w.maxWaitMs} ms`;
+      else if (w.stallMs !== undefined && now - Math.max(w.queuedAt, this.lastTurnoverAt) >= w.stallMs) {
+        reason = `no slot freed for ${w.stallMs} ms: the system is not answering`;
+      }
+      if (reason) {
+        this.waiting.splice(i, 1);
+        w.reject(new Error(reason));
+      }
+    }
+    if (this.waiting.length === 0) this.stopWatchdog();
+  }
+
+  private stopWatchdog(): void {
+    if (this.watchdog) clearInterval(this.watchdog);
+    this.watchdog = undefined;
+  }
+}
+
+interface Waiter {
+  wake(): void;
+  reject(e: Error): void;
+  queuedAt: number;
+  maxWaitMs?: number;
+  stallMs?: number;
 }
 
 class AttemptError extends Error {
@@ -180,23 +206,6 @@ export class LegacyClient {
     return this.breaker.opened ? 'open' : this.breaker.halfOpen ? 'half-open' : 'closed';
   }
 
-  /**
-   * How long a call may wait for a slot: what the calls ahead of it should take at the pace the
-   * system has been answering (three times over), within `queueTimeoutMs`. A busy but healthy
-   * system serves a long batch in turn; when it hangs, its slots stop turning over, and the
-   * queued calls give up after about the time they should have needed rather than queueing on
-   * behind calls that will only time out.
-   */
-  /** exponentially weighted mean duration of recent successful calls */
-  private paceMs = 250;
-
-  private allowedWaitMs(): number | undefined {
-    const { queueTimeoutMs } = this.options;
-    if (queueTimeoutMs === undefined || !this.semaphore.full) return queueTimeoutMs;
-    const ahead = this.semaphore.queued / this.semaphore.limit + 1;
-    return Math.min(queueTimeoutMs, Math.ceil(ahead * this.paceMs * 3) + 100);
-  }
-
   async call<T>(call: LegacyCall<T>): Promise<T> {
     const { timeoutMs, queueTimeoutMs } = this.options;
     const calledAt = Date.now();
@@ -204,12 +213,11 @@ export class LegacyClient {
       // The slot first, then the breaker: only calls that reach the system count for the circuit,
       // so a long queue neither dilutes its error rate nor counts as failures, and once the circuit
       // opens the calls still queued fail fast as they come up.
-      return (await this.semaphore.run(async () => {
-        const startedAt = Date.now();
-        const value = await this.breaker.fire(() => this.attempts(call, (queueTimeoutMs === undefined ? calledAt : startedAt) + timeoutMs));
-        this.paceMs = this.paceMs * 0.8 + (Date.now() - startedAt) * 0.2;
-        return value;
-      }, this.allowedWaitMs())) as T;
+      return (await this.semaphore.run(
+        () => this.breaker.fire(() => this.attempts(call, (queueTimeoutMs === undefined ? calledAt : Date.now()) + timeoutMs)),
+        // A queue that stops moving for half a deadline means the system hangs: give up early.
+        { maxWaitMs: queueTimeoutMs, stallMs: queueTimeoutMs === undefined ? undefined : Math.max(250, timeoutMs / 2) },
+      )) as T;
     } catch (e) {
       if (e instanceof DepartmentUnavailableError) throw e;
       const reason = this.breaker.opened && (e as Error)?.message?.includes('Breaker is open') ? 'circuit open' : (e as Error)?.message ?? String(e);

@@ -146,7 +146,7 @@ describe('LegacyClient', () => {
     await s.close();
   });
 
-  it('serves a long batch in turn behind its slots while the system answers at its pace', async () => {
+  it('serves a long batch in turn behind its slots while the system keeps answering', async () => {
     const s = await serve((_req, res) => setTimeout(() => res.end('ok'), 30));
     // 20 calls, 2 at a time: the last waits ~300 ms, longer than the 200 ms deadline of a call
     const client = new LegacyClient({ department: 'court', baseUrl: s.url, timeoutMs: 200, maxConcurrency: 2, queueTimeoutMs: 10_000 });
