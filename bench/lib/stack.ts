@@ -56,7 +56,7 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
   let pgliteDir: string | undefined;
 
   const start = (spec: ServiceSpec): Tracked => {
-    const service = startService(spec, { quiet: true });
+    const service = startService(spec, { quiet: !process.env.BENCH_VERBOSE });
     const t: Tracked = { service, tail: [], expectedExit: false };
     for (const stream of [service.child.stdout, service.child.stderr]) {
       stream?.on('data', (chunk: Buffer | string) => {

@@ -53,8 +53,9 @@ export interface LegacyClientOptions {
   /**
    * Most a call may wait for a free slot. When set, `timeoutMs` counts from the moment the call
    * has its slot, so a system that is only busy (the court's 8 in flight) serves a large batch
-   * in turn instead of failing its tail and opening the circuit; a queue that stops moving for
-   * half of `timeoutMs` (a hung system) gives up at once. Unset: `timeoutMs` covers the wait too.
+   * in turn instead of failing its tail and opening the circuit; when no call has succeeded for a
+   * whole `timeoutMs` (a hung system) the queue gives up at once. Unset: `timeoutMs` covers the
+   * wait too.
    */
   queueTimeoutMs?: number;
   breaker?: { errorThresholdPercentage?: number; resetTimeoutMs?: number; volumeThreshold?: number; rollingCountTimeoutMs?: number };
@@ -92,13 +93,14 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * A FIFO of calls waiting for one of `limit` slots. A waiting call gives up when it has waited
- * `maxWaitMs`, or earlier when the queue has stalled — no slot freed for `stallMs`: a system that
- * is busy keeps turning its slots over however long the queue, a hung one holds them until each
- * call's deadline, and queueing behind those helps nobody.
+ * `maxWaitMs`, or earlier when the system has stalled — no call succeeded for `stallMs`: a busy
+ * system keeps answering however long the queue, a hung or failing one does not, and queueing
+ * behind calls that will only time out helps nobody.
  */
 class Semaphore {
   private active = 0;
-  private lastTurnoverAt = Date.now();
+  /** last time a call in a slot succeeded: a failing or hung system makes no progress */
+  private lastProgressAt = Date.now();
   private readonly waiting: Waiter[] = [];
   /** one watchdog for the whole queue, running only while someone waits */
   private watchdog: NodeJS.Timeout | undefined;
@@ -109,9 +111,10 @@ class Semaphore {
     if (this.active < this.limit) this.active += 1;
     else await this.slot(wait);
     try {
-      return await fn();
+      const value = await fn();
+      this.lastProgressAt = Date.now();
+      return value;
     } finally {
-      this.lastTurnoverAt = Date.now();
       // The slot passes straight to the next waiter, so no newcomer can slip in between.
       const next = this.waiting.shift();
       if (next) next.wake();
@@ -136,8 +139,8 @@ class Semaphore {
       const w = this.waiting[i];
       let reason: string | undefined;
       if (w.maxWaitMs !== undefined && now - w.queuedAt >= w.maxWaitMs) reason = `no free slot within ${w.maxWaitMs} ms`;
-      else if (w.stallMs !== undefined && now - Math.max(w.queuedAt, this.lastTurnoverAt) >= w.stallMs) {
-        reason = `no slot freed for ${w.stallMs} ms: the system is not answering`;
+      else if (w.stallMs !== undefined && now - Math.max(w.queuedAt, this.lastProgressAt) >= w.stallMs) {
+        reason = `no call succeeded for ${w.stallMs} ms: the system is not answering`;
       }
       if (reason) {
         this.waiting.splice(i, 1);
@@ -215,8 +218,9 @@ export class LegacyClient {
       // opens the calls still queued fail fast as they come up.
       return (await this.semaphore.run(
         () => this.breaker.fire(() => this.attempts(call, (queueTimeoutMs === undefined ? calledAt : Date.now()) + timeoutMs)),
-        // A queue that stops moving for half a deadline means the system hangs: give up early.
-        { maxWaitMs: queueTimeoutMs, stallMs: queueTimeoutMs === undefined ? undefined : Math.max(250, timeoutMs / 2) },
+        // A whole deadline without one call succeeding means the system hangs or fails: the queue
+        // gives up with the calls in the slots rather than one deadline after another.
+        { maxWaitMs: queueTimeoutMs, stallMs: queueTimeoutMs === undefined ? undefined : timeoutMs },
       )) as T;
     } catch (e) {
       if (e instanceof DepartmentUnavailableError) throw e;

@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { LegacyCache } from '../cache/LegacyCache';
 import type { Department } from '../config';
-import { DepartmentUnavailableError } from '../subgraph/errors';
+import { DepartmentUnavailableError, logDepartmentFailure } from '../subgraph/errors';
 
 /**
  * Per-request batching of one kind of legacy look-up (SPEC §9.2): every key asked for during one
@@ -72,6 +72,7 @@ export function createSectionLoader<K, T>(options: SectionLoaderOptions<K, T>): 
           idx.forEach((i, j) => (out[i] = answers[j]));
         } catch (e) {
           const error = e instanceof DepartmentUnavailableError ? e : new DepartmentUnavailableError(department, (e as Error).message);
+          logDepartmentFailure(error);
           idx.forEach((i) => (out[i] = error));
         }
       }),

@@ -26,6 +26,16 @@ export class DepartmentUnavailableError extends Error {
   }
 }
 
+const lastLogged = new Map<Department, number>();
+
+/** Server-side trace of why a department failed (never sent to clients), at most once a second each. */
+export function logDepartmentFailure(error: DepartmentUnavailableError): void {
+  const now = Date.now();
+  if (now - (lastLogged.get(error.department) ?? 0) < 1000) return;
+  lastLogged.set(error.department, now);
+  process.stderr.write(`${error.message}\n`);
+}
+
 export function departmentUnavailable(department: Department): GraphQLError {
   return new GraphQLError(`The ${DEPARTMENT_NAMES[department]} system is unavailable; this section could not be fetched.`, {
     extensions: { code: 'DEPARTMENT_UNAVAILABLE', department: department.toUpperCase() },
