@@ -1,5 +1,17 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError, Kind, TypeInfo, getNamedType, typeFromAST, visit, visitWithTypeInfo, type GraphQLNamedType } from 'graphql';
+import {
+  GraphQLError,
+  Kind,
+  TypeInfo,
+  getNamedType,
+  typeFromAST,
+  visit,
+  visitWithTypeInfo,
+  type DocumentNode,
+  type GraphQLNamedType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+} from 'graphql';
 import { checkUscc } from '../lib/ids';
 import type { GatewayContext } from './context';
 
@@ -28,29 +40,52 @@ function isUscc(type: GraphQLNamedType | undefined | null): boolean {
   return type?.name === USCC;
 }
 
+/** What the walk of one document found: its USCC-typed variables, and a bad literal if any. */
+interface DocumentVerdict {
+  usccVariables: string[];
+  badLiteral: { value: unknown } | null;
+}
+
+function judgeDocument(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode | undefined): DocumentVerdict {
+  const usccVariables: string[] = [];
+  for (const definition of operation?.variableDefinitions ?? []) {
+    const type = typeFromAST(schema, definition.type);
+    if (type && isUscc(getNamedType(type))) usccVariables.push(definition.variable.name.value);
+  }
+  let badLiteral: DocumentVerdict['badLiteral'] = null;
+  const typeInfo = new TypeInfo(schema);
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      StringValue(node) {
+        const input = typeInfo.getInputType();
+        if (!badLiteral && input && isUscc(getNamedType(input)) && !checkUscc(node.value).ok) badLiteral = { value: node.value };
+      },
+      [Kind.INT](node) {
+        const input = typeInfo.getInputType();
+        if (!badLiteral && input && isUscc(getNamedType(input))) badLiteral = { value: Number(node.value) };
+      },
+    }),
+  );
+  return { usccVariables, badLiteral };
+}
+
 export function useUsccValidation(): ApolloServerPlugin<GatewayContext> {
+  // The literals and variable types of a document never change: walked once per query text.
+  const verdicts = new Map<string, DocumentVerdict>();
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ operation, schema, request, document }) {
-          for (const definition of operation?.variableDefinitions ?? []) {
-            const type = typeFromAST(schema, definition.type);
-            if (type && isUscc(getNamedType(type))) validateValue(request.variables?.[definition.variable.name.value]);
+        async didResolveOperation({ operation, schema, request, document, queryHash }) {
+          const key = `${queryHash}:${request.operationName ?? ''}`;
+          let verdict = verdicts.get(key);
+          if (!verdict) {
+            verdict = judgeDocument(schema, document, operation);
+            if (verdicts.size >= 5000) verdicts.delete(verdicts.keys().next().value!);
+            verdicts.set(key, verdict);
           }
-          const typeInfo = new TypeInfo(schema);
-          visit(
-            document,
-            visitWithTypeInfo(typeInfo, {
-              StringValue(node) {
-                const input = typeInfo.getInputType();
-                if (input && isUscc(getNamedType(input))) validateValue(node.value);
-              },
-              [Kind.INT]() {
-                const input = typeInfo.getInputType();
-                if (input && isUscc(getNamedType(input))) refuse(undefined);
-              },
-            }),
-          );
+          if (verdict.badLiteral) refuse(verdict.badLiteral.value);
+          for (const name of verdict.usccVariables) validateValue(request.variables?.[name]);
         },
       };
     },
