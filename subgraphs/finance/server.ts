@@ -1,5 +1,6 @@
 import type { Config } from '../../lib/config';
-import { createSubgraph, type Subgraph } from '../../lib/subgraph/createSubgraph';
+import { clientPolicy, createDepartmentSubgraph } from '../../lib/subgraph/createDepartmentSubgraph';
+import type { Subgraph } from '../../lib/subgraph/createSubgraph';
 import { loadTypeDefs } from '../../lib/subgraph/loadTypeDefs';
 import { FinanceClient } from './legacyClient';
 import { createLoaders } from './loaders';
@@ -8,20 +9,11 @@ import { resolvers } from './resolvers';
 export const typeDefs = loadTypeDefs(__dirname, { department: true });
 
 export function createFinanceSubgraph(config: Config): Subgraph {
-  const policy = config.departments.finance;
   const client = new FinanceClient({
     baseUrl: config.legacyUrls.finance,
-    timeoutMs: policy.timeoutMs,
-    client: { retries: policy.retries, breaker: { resetTimeoutMs: policy.breakerResetMs } },
+    ...clientPolicy(config.departments.finance),
     appId: config.credentials.financeAppId,
     appSecret: config.credentials.financeAppSecret,
   });
-  return createSubgraph({
-    name: 'finance',
-    typeDefs,
-    resolvers,
-    createLoaders: (_request, { legacyCache }) => createLoaders(client, { store: legacyCache, policy }),
-    config,
-    onStop: () => client.close(),
-  });
+  return createDepartmentSubgraph({ name: 'finance', typeDefs, resolvers, config, client, createLoaders });
 }

@@ -1,5 +1,6 @@
 import type { Config } from '../../lib/config';
-import { createSubgraph, type Subgraph } from '../../lib/subgraph/createSubgraph';
+import { clientPolicy, createDepartmentSubgraph } from '../../lib/subgraph/createDepartmentSubgraph';
+import type { Subgraph } from '../../lib/subgraph/createSubgraph';
 import { loadTypeDefs } from '../../lib/subgraph/loadTypeDefs';
 import { MarketClient } from './legacyClient';
 import { createLoaders } from './loaders';
@@ -8,21 +9,14 @@ import { resolvers } from './resolvers';
 export const typeDefs = loadTypeDefs(__dirname, { department: true });
 
 export function createMarketSubgraph(config: Config): Subgraph {
-  const policy = config.departments.market;
+  const { timeoutMs, client: policy } = clientPolicy(config.departments.market);
   const client = new MarketClient({
     baseUrl: config.legacyUrls.market,
     apiKey: config.credentials.marketApiKey,
-    timeoutMs: policy.timeoutMs,
+    timeoutMs,
     // Penalties are one code per call: a 500-subject batch queues hundreds of them. The deadline
     // starts once a call has a slot; the wait for one is bounded on its own.
-    client: { retries: policy.retries, breaker: { resetTimeoutMs: policy.breakerResetMs }, queueTimeoutMs: 20_000 },
+    client: { ...policy, queueTimeoutMs: 20_000 },
   });
-  return createSubgraph({
-    name: 'market',
-    typeDefs,
-    resolvers,
-    createLoaders: (_request, { legacyCache }) => createLoaders(client, { store: legacyCache, policy }),
-    config,
-    onStop: () => client.close(),
-  });
+  return createDepartmentSubgraph({ name: 'market', typeDefs, resolvers, config, client, createLoaders });
 }
