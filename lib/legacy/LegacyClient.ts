@@ -2,6 +2,7 @@ import CircuitBreaker from 'opossum';
 import { Pool } from 'undici';
 import type { Department } from '../config';
 import { DepartmentUnavailableError } from '../subgraph/errors';
+import { currentBudget } from './requestBudget';
 
 /**
  * The one HTTP client every department adapter uses: keep-alive pool, an overall deadline per call,
@@ -209,18 +210,35 @@ export class LegacyClient {
     return this.breaker.opened ? 'open' : this.breaker.halfOpen ? 'half-open' : 'closed';
   }
 
+  /**
+   * The latest a call of the current batch may finish: one deadline per round of the system's
+   * slots the batch needs, from when the batch was asked (see requestBudget.ts). Undefined
+   * outside a batch.
+   */
+  private budgetDeadline(): number | undefined {
+    const budget = currentBudget();
+    if (!budget) return undefined;
+    const rounds = Math.max(1, Math.ceil(budget.calls / this.options.maxConcurrency));
+    return budget.startedAt + rounds * this.options.timeoutMs;
+  }
+
   async call<T>(call: LegacyCall<T>): Promise<T> {
     const { timeoutMs, queueTimeoutMs } = this.options;
     const calledAt = Date.now();
+    const budgetAt = this.budgetDeadline();
+    const waitLimit = budgetAt === undefined ? queueTimeoutMs : Math.max(0, Math.min(queueTimeoutMs ?? Infinity, budgetAt - calledAt));
     try {
       // The slot first, then the breaker: only calls that reach the system count for the circuit,
       // so a long queue neither dilutes its error rate nor counts as failures, and once the circuit
       // opens the calls still queued fail fast as they come up.
       return (await this.semaphore.run(
-        () => this.breaker.fire(() => this.attempts(call, (queueTimeoutMs === undefined ? calledAt : Date.now()) + timeoutMs)),
+        () => {
+          const own = (queueTimeoutMs === undefined ? calledAt : Date.now()) + timeoutMs;
+          return this.breaker.fire(() => this.attempts(call, budgetAt === undefined ? own : Math.min(own, budgetAt)));
+        },
         // A whole deadline without one call succeeding means the system hangs or fails: the queue
         // gives up with the calls in the slots rather than one deadline after another.
-        { maxWaitMs: queueTimeoutMs, stallMs: queueTimeoutMs === undefined ? undefined : timeoutMs },
+        { maxWaitMs: waitLimit, stallMs: queueTimeoutMs === undefined ? undefined : timeoutMs },
       )) as T;
     } catch (e) {
       if (e instanceof DepartmentUnavailableError) throw e;

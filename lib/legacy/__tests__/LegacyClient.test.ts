@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DepartmentUnavailableError } from '../../subgraph/errors';
 import { LegacyBusyError, LegacyClient } from '../LegacyClient';
+import { withBudget } from '../requestBudget';
 
 /**
  * The shared legacy client against a real HTTP server whose behaviour each test scripts
@@ -169,6 +170,23 @@ describe('LegacyClient', () => {
     expect(outcomes.every((o) => o.status === 'rejected' && o.reason instanceof DepartmentUnavailableError)).toBe(true);
     // 40 calls queued behind 2 hung slots would take 10 s, one deadline after another
     expect(Date.now() - started).toBeLessThan(6000);
+    await client.close();
+    await s.close();
+  });
+
+  it('answers each lone request within its own deadline however the calls queue (request budget)', async () => {
+    // a slow but working system: 300 ms a call, one at a time
+    const s = await serve((_req, res) => setTimeout(() => res.end('ok'), 300));
+    const client = new LegacyClient({ department: 'court', baseUrl: s.url, timeoutMs: 400, maxConcurrency: 1, queueTimeoutMs: 30_000, retries: 0 });
+    const started = Date.now();
+    // five requests of one subject each, arriving together behind the one slot
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 5 }, () => withBudget({ startedAt: Date.now(), calls: 1 }, () => client.call({ method: 'GET', path: '/x', idempotent: true, parse: parseText }))),
+    );
+    expect(outcomes[0]).toEqual({ status: 'fulfilled', value: 'ok' });
+    expect(outcomes.slice(1).every((o) => o.status === 'rejected' && o.reason instanceof DepartmentUnavailableError)).toBe(true);
+    // without the budget they would be served in turn, the last after 1.5 s
+    expect(Date.now() - started).toBeLessThan(1200);
     await client.close();
     await s.close();
   });
