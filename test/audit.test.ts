@@ -3,6 +3,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { Pool } from 'pg';
 import { verifyLedger } from '../lib/audit/verify';
+import { subjectsWhere } from '../legacy/world';
 import type { Subject } from '../legacy/world/types';
 import { startStack, type Stack } from './harness/stack';
 import { startTcpProxy, type TcpProxy } from './harness/tcpProxy';
@@ -16,8 +17,7 @@ let subjects: Subject[];
 beforeAll(async () => {
   stack = await startStack();
   pool = new Pool({ connectionString: stack.databaseUrl, max: 2 });
-  subjects = [];
-  for (let i = 0; subjects.length < 3; i++) if (stack.world.subject(i).finance) subjects.push(stack.world.subject(i));
+  subjects = subjectsWhere(stack.world, (s) => s.finance !== null, { count: 3, what: 'subjects with finance records' });
 });
 afterAll(async () => {
   await pool?.end();

@@ -1,5 +1,6 @@
 import { SignJWT, UnsecuredJWT } from 'jose';
 import { INTERNAL_TOKEN_HEADER, signInternalToken } from '../lib/auth/internalToken';
+import { subjectsWhere } from '../legacy/world';
 import type { Subject } from '../legacy/world/types';
 import { startStack, type Stack } from './harness/stack';
 
@@ -10,11 +11,7 @@ let withFinance: Subject[];
 
 beforeAll(async () => {
   stack = await startStack();
-  withFinance = [];
-  for (let i = 0; withFinance.length < 4; i++) {
-    const s = stack.world.subject(i);
-    if (s.finance) withFinance.push(s);
-  }
+  withFinance = subjectsWhere(stack.world, (s) => s.finance !== null, { count: 4, what: 'subjects with finance records' });
 });
 afterAll(() => stack?.stop());
 

@@ -1,5 +1,6 @@
 import type { CourtCase, Subject } from '../legacy/world/types';
 import { startStack, type GraphQLResult, type Stack } from './harness/stack';
+import { subjectWhere } from '../legacy/world';
 
 /**
  * The courts through the gateway: stand-ins, every registered subgraph and the gateway in this
@@ -57,13 +58,7 @@ describe('judicial section through the gateway', () => {
   let stack: Stack;
   let publicToken: string;
 
-  const find = (predicate: (s: Subject) => boolean, what: string): Subject => {
-    for (let i = 0; i < stack.world.size; i++) {
-      const s = stack.world.subject(i);
-      if (predicate(s)) return s;
-    }
-    throw new Error(`the test world has no ${what}`);
-  };
+  const find = (predicate: (s: Subject) => boolean, what: string) => subjectWhere(stack.world, predicate, what);
 
   beforeAll(async () => {
     // a short cache TTL, so that the stale-copy test need not wait long

@@ -1,5 +1,6 @@
 import type { Subject } from '../legacy/world/types';
 import { startStack, type GraphQLResult, type Stack } from './harness/stack';
+import { subjectWhere } from '../legacy/world';
 
 /**
  * Customs through the gateway: stand-ins, every registered subgraph and the gateway in this
@@ -50,13 +51,7 @@ describe('customs section through the gateway', () => {
   let stack: Stack;
   let supervisor: string;
 
-  const find = (predicate: (s: Subject) => boolean, what: string): Subject => {
-    for (let i = 0; i < stack.world.size; i++) {
-      const s = stack.world.subject(i);
-      if (predicate(s)) return s;
-    }
-    throw new Error(`the test world has no ${what}`);
-  };
+  const find = (predicate: (s: Subject) => boolean, what: string) => subjectWhere(stack.world, predicate, what);
   const registered = (s: Subject) => s.customs !== null && s.customs.years.length === 3;
 
   beforeAll(async () => {

@@ -2,6 +2,7 @@ import { centsToDecimal } from '../lib/graphql/money';
 import { parseUscc } from '../lib/ids';
 import type { Subject } from '../legacy/world/types';
 import { startStack, type Stack } from './harness/stack';
+import { subjectWhere } from '../legacy/world';
 
 /** The federated graph over the real stand-ins: roots from the platform, sections from departments. */
 
@@ -14,13 +15,7 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.stop());
 
-function findSubject(predicate: (s: Subject) => boolean): Subject {
-  for (let i = 0; i < stack.world.size; i++) {
-    const s = stack.world.subject(i);
-    if (predicate(s)) return s;
-  }
-  throw new Error('no such subject in the world');
-}
+const findSubject = (predicate: (s: Subject) => boolean) => subjectWhere(stack.world, predicate);
 
 describe('subject roots', () => {
   it('resolves kind, region and organization code from the code alone, with no legacy call', async () => {

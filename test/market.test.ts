@@ -3,6 +3,7 @@ import type { Subject } from '../legacy/world/types';
 import Redis from 'ioredis';
 import { TEST_REDIS_URL } from './harness/database';
 import { startStack, type GraphQLResult, type Stack } from './harness/stack';
+import { subjectWhere, subjectsWhere } from '../legacy/world';
 
 /**
  * Market regulation through the gateway: stand-ins, every registered subgraph and the gateway in
@@ -70,15 +71,7 @@ describe('market section through the gateway', () => {
   let publicToken: string;
   let government: string;
 
-  const find = (predicate: (s: Subject) => boolean, what: string, count = 1): Subject[] => {
-    const found: Subject[] = [];
-    for (let i = 0; i < stack.world.size && found.length < count; i++) {
-      const s = stack.world.subject(i);
-      if (predicate(s)) found.push(s);
-    }
-    if (found.length < count) throw new Error(`the test world has fewer than ${count} ${what}`);
-    return found;
-  };
+  const find = (predicate: (s: Subject) => boolean, what: string, count = 1) => subjectsWhere(stack.world, predicate, { what, count });
   const one = (predicate: (s: Subject) => boolean, what: string) => find(predicate, what)[0]!;
 
   beforeAll(async () => {
@@ -331,8 +324,7 @@ describe('citizen IDs in the cache', () => {
   it('keeps only the masked legal-representative ID in the shared cache', async () => {
     const stack = await startStack();
     try {
-      let s = stack.world.subject(0);
-      for (let i = 0; !s.enterprise; i++) s = stack.world.subject(i);
+      const s = subjectWhere(stack.world, (x) => x.enterprise !== null);
       await stack.query(`{ subject(uscc: "${s.uscc}") { registration { legalRepresentativeIdNumber } } }`, { token: await stack.token({ role: 'public' }) });
       const self = await stack.query(`{ subject(uscc: "${s.uscc}") { registration { legalRepresentativeIdNumber } } }`, { token: await stack.token({ role: 'subject', subject: s.uscc }) });
       expect(self.body.data.subject.registration.legalRepresentativeIdNumber).toBe(s.enterprise!.legalRepresentative.idNumber);

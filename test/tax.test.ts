@@ -1,6 +1,7 @@
 import type { Subject } from '../legacy/world/types';
 import { oldTaxRegistrationNumber } from '../lib/ids';
 import { startStack, type GraphQLResult, type Stack } from './harness/stack';
+import { subjectWhere } from '../legacy/world';
 
 /**
  * Tax through the gateway: stand-ins, every registered subgraph and the gateway in this process
@@ -49,13 +50,7 @@ describe('tax section through the gateway', () => {
   /** government reading FINANCING fields for financial supervision: sees the whole section */
   let supervisor: string;
 
-  const find = (predicate: (s: Subject) => boolean, what: string): Subject => {
-    for (let i = 0; i < stack.world.size; i++) {
-      const s = stack.world.subject(i);
-      if (predicate(s)) return s;
-    }
-    throw new Error(`the test world has no ${what}`);
-  };
+  const find = (predicate: (s: Subject) => boolean, what: string) => subjectWhere(stack.world, predicate, what);
   const withRatings = (s: Subject, grade: (g: string) => boolean) => s.tax !== null && s.tax.ratings.length >= 2 && s.tax.ratings.some((r) => grade(r.grade));
 
   beforeAll(async () => {

@@ -1,4 +1,4 @@
-import { createWorld } from '../../world';
+import { createWorld, subjectWhere } from '../../world';
 import type { StandIn } from '../../common/StandIn';
 import type { CourtCase, Subject, World } from '../../world/types';
 import { createCourtStandIn } from '../server';
@@ -8,13 +8,7 @@ import { fenToYuan } from '../wire';
 
 const world: World = createWorld({ size: 10000, seed: 1 });
 
-function findSubject(predicate: (s: Subject) => boolean): Subject {
-  for (let i = 0; i < world.size; i += 1) {
-    const s = world.subject(i);
-    if (predicate(s)) return s;
-  }
-  throw new Error('the test world holds no subject of the kind this test needs');
-}
+const findSubject = (predicate: (s: Subject) => boolean) => subjectWhere(world, predicate);
 
 /** the organization code as courts write it: `XXXXXXXX-C` */
 const zzjgdm = (s: Subject) => `${s.organizationCode.slice(0, 8)}-${s.organizationCode.slice(8)}`;

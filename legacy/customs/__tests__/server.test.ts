@@ -1,6 +1,6 @@
 import iconv from 'iconv-lite';
 import { parse } from 'csv-parse/sync';
-import { createWorld } from '../../world';
+import { createWorld, subjectsWhere } from '../../world';
 import type { Subject, World } from '../../world/types';
 import type { StandIn } from '../../common/StandIn';
 import { createCustomsStandIn, CREDIT_CSV_PATH, MAPPING_PATH } from '../server';
@@ -17,15 +17,7 @@ function centsToUsd(cents: number): string {
   return `${cents < 0 ? '-' : ''}${digits.slice(0, -2)}.${digits.slice(-2)}`;
 }
 
-function findAll(world: World, predicate: (s: Subject) => boolean, count: number, what: string): Subject[] {
-  const found: Subject[] = [];
-  for (let i = 0; i < world.size && found.length < count; i++) {
-    const s = world.subject(i);
-    if (predicate(s)) found.push(s);
-  }
-  if (found.length < count) throw new Error(`the test world has fewer than ${count} ${what}`);
-  return found;
-}
+const findAll = (world: World, predicate: (s: Subject) => boolean, count: number, what: string) => subjectsWhere(world, predicate, { count, what });
 
 describe('customs stand-in (企业信用数据接口)', () => {
   let world: World;

@@ -1,4 +1,4 @@
-import { createWorld } from '../../world';
+import { createWorld, subjectsWhere } from '../../world';
 import type { StandIn } from '../../common/StandIn';
 import type { Subject, World } from '../../world/types';
 import { signFinanceRequest } from '../../../lib/finance/signature';
@@ -10,15 +10,7 @@ const world: World = createWorld({ size: 10000, seed: 1 });
 const APP_ID = 'bank-gateway';
 const SECRET = 'test-secret';
 
-function findSubjects(predicate: (s: Subject) => boolean, count: number): Subject[] {
-  const found: Subject[] = [];
-  for (let i = 0; i < world.size && found.length < count; i += 1) {
-    const s = world.subject(i);
-    if (predicate(s)) found.push(s);
-  }
-  if (found.length < count) throw new Error('the test world holds too few subjects of the kind this test needs');
-  return found;
-}
+const findSubjects = (predicate: (s: Subject) => boolean, count: number) => subjectsWhere(world, predicate, { count });
 
 let standIn: StandIn;
 beforeAll(async () => {

@@ -1,4 +1,4 @@
-import { createWorld } from '../../world';
+import { createWorld, subjectsWhere } from '../../world';
 import type { StandIn } from '../../common/StandIn';
 import type { Subject, World } from '../../world/types';
 import { createMarketStandIn } from '../server';
@@ -9,13 +9,7 @@ import { compactDate, fenToWanYuan } from '../wire';
 const API_KEY = 'test-key';
 const world: World = createWorld({ size: 10000, seed: 1 });
 
-function findSubject(predicate: (s: Subject) => boolean, skip = 0): Subject {
-  for (let i = 0; i < world.size; i += 1) {
-    const s = world.subject(i);
-    if (predicate(s) && skip-- === 0) return s;
-  }
-  throw new Error('the test world holds no subject of the kind this test needs');
-}
+const findSubject = (predicate: (s: Subject) => boolean, skip = 0) => subjectsWhere(world, predicate, { skip })[0]!;
 
 const registered = (s: Subject) => s.enterprise !== null;
 

@@ -1,6 +1,6 @@
 import iconv from 'iconv-lite';
 import { XMLParser } from 'fast-xml-parser';
-import { createWorld } from '../../world';
+import { createWorld, subjectWhere } from '../../world';
 import type { Subject, World } from '../../world/types';
 import type { StandIn } from '../../common/StandIn';
 import { createTaxStandIn, SERVICE_PATH } from '../server';
@@ -80,13 +80,7 @@ function faultOf(xml: string): { faultcode: string; faultstring: string } {
 
 const list = <T>(l: { [k: string]: T[] | undefined } | '', key: string): T[] => (l === '' ? [] : (l[key] ?? []));
 
-function find(world: World, predicate: (s: Subject) => boolean, what: string): Subject {
-  for (let i = 0; i < world.size; i++) {
-    const s = world.subject(i);
-    if (predicate(s)) return s;
-  }
-  throw new Error(`the test world has no ${what}`);
-}
+const find = (world: World, predicate: (s: Subject) => boolean, what: string) => subjectWhere(world, predicate, what);
 
 describe('tax stand-in (纳税信用查询服务)', () => {
   let world: World;

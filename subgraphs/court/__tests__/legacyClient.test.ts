@@ -1,20 +1,12 @@
 import type { StandIn } from '../../../legacy/common/StandIn';
 import { createCourtStandIn } from '../../../legacy/court/server';
-import { createWorld } from '../../../legacy/world';
+import { createWorld, subjectsWhere } from '../../../legacy/world';
 import type { CourtCase, Subject, World } from '../../../legacy/world/types';
 import { courtOrganizationCode } from '../../../lib/ids';
 import { DepartmentUnavailableError } from '../../../lib/subgraph/errors';
 import { COURT_PAGE_SIZE, CourtClient, parsePage, type CaseRow } from '../legacyClient';
 
-function find(world: World, predicate: (s: Subject) => boolean, what: string, count = 1): Subject[] {
-  const found: Subject[] = [];
-  for (let i = 0; i < world.size && found.length < count; i++) {
-    const s = world.subject(i);
-    if (predicate(s)) found.push(s);
-  }
-  if (found.length < count) throw new Error(`the test world has fewer than ${count} ${what}`);
-  return found;
-}
+const find = (world: World, predicate: (s: Subject) => boolean, what: string, count = 1) => subjectsWhere(world, predicate, { what, count });
 
 /** yuan with two decimals on the digits, independently of the stand-in's arithmetic */
 function yuan(fen: number): string {

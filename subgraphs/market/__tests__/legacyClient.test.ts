@@ -1,21 +1,13 @@
 import type { StandIn } from '../../../legacy/common/StandIn';
 import { createMarketStandIn } from '../../../legacy/market/server';
-import { createWorld } from '../../../legacy/world';
+import { createWorld, subjectsWhere } from '../../../legacy/world';
 import type { Subject, World } from '../../../legacy/world/types';
 import { DepartmentUnavailableError } from '../../../lib/subgraph/errors';
 import { MARKET_BATCH_LIMIT, MARKET_PENALTY_PAGE_SIZE, MarketClient } from '../legacyClient';
 
 const API_KEY = 'market-test-key';
 
-function find(world: World, predicate: (s: Subject) => boolean, what: string, count = 1): Subject[] {
-  const found: Subject[] = [];
-  for (let i = 0; i < world.size && found.length < count; i++) {
-    const s = world.subject(i);
-    if (predicate(s)) found.push(s);
-  }
-  if (found.length < count) throw new Error(`the test world has fewer than ${count} ${what}`);
-  return found;
-}
+const find = (world: World, predicate: (s: Subject) => boolean, what: string, count = 1) => subjectsWhere(world, predicate, { what, count });
 
 /** the world's YYYY-MM-DD as the register writes it */
 const compact = (iso: string) => iso.replaceAll('-', '');

@@ -1,6 +1,6 @@
 import type { StandIn } from '../../../legacy/common/StandIn';
 import { createTaxStandIn } from '../../../legacy/tax/server';
-import { createWorld } from '../../../legacy/world';
+import { createWorld, subjectsWhere } from '../../../legacy/world';
 import type { Subject, World } from '../../../legacy/world/types';
 import { oldTaxRegistrationNumber } from '../../../lib/ids';
 import { DepartmentUnavailableError } from '../../../lib/subgraph/errors';
@@ -9,15 +9,7 @@ import { TAX_BATCH_LIMIT, TaxClient, type TaxpayerRecord } from '../legacyClient
 // Chinese credentials with XML metacharacters: they only arrive intact if escaped and sent as GBK.
 const CREDENTIALS = { user: '纳税<信用>', password: '口令&2024"' };
 
-function find(world: World, predicate: (s: Subject) => boolean, what: string, count = 1): Subject[] {
-  const found: Subject[] = [];
-  for (let i = 0; i < world.size && found.length < count; i++) {
-    const s = world.subject(i);
-    if (predicate(s)) found.push(s);
-  }
-  if (found.length < count) throw new Error(`the test world has fewer than ${count} ${what}`);
-  return found;
-}
+const find = (world: World, predicate: (s: Subject) => boolean, what: string, count = 1) => subjectsWhere(world, predicate, { what, count });
 
 /** What the adapter should make of a world record, computed from the world's own integers. */
 function expected(s: Subject): TaxpayerRecord {
