@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import type { Pool } from 'pg';
 import { GENESIS_HASH, entryHash, type AuditRecord } from './hash';
+import { toRow } from './row';
 import { ensurePartitions, migrateAudit } from './schema';
 
 /**
@@ -103,26 +104,7 @@ export class AuditLedger {
       }
     }
     // One JSON parameter rather than sixteen arrays: far less client-side serialization work.
-    const rows = JSON.stringify(
-      records.map((r) => ({
-        chain_id: r.chainId,
-        seq: r.seq,
-        at: r.at.toISOString(),
-        request_id: r.requestId,
-        consumer_id: r.consumerId,
-        consumer_org: r.consumerOrg,
-        consumer_role: r.consumerRole,
-        purpose: r.purpose,
-        subject: r.subject,
-        field: r.field,
-        decision: r.decision,
-        reason: r.reason,
-        consent_id: r.consentId,
-        operation_name: r.operationName,
-        prev_hash: r.prevHash,
-        hash: r.hash,
-      })),
-    );
+    const rows = JSON.stringify(records.map((r) => toRow(r, r)));
     try {
       await this.pool.query(
         `WITH entries AS (

@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { fromRow, type AuditRow } from './row';
 
 /** The auditors' questions (SPEC §5 auditTrail): filter, newest first, keyset-paginated. */
 
@@ -69,26 +70,15 @@ export async function queryAuditTrail(pool: Pool, filter: AuditFilter, first: nu
     where.push(`(at, chain_id, seq) < ($${params.length - 2}, $${params.length - 1}, $${params.length})`);
   }
   params.push(first + 1);
-  const { rows } = await pool.query(
-    `SELECT at, chain_id, seq, request_id, consumer_id, consumer_org, consumer_role, purpose, subject, field, decision,
-            reason, consent_id, operation_name
-       FROM audit_entries ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+  const { rows } = await pool.query<AuditRow>(
+    `SELECT * FROM audit_entries ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY at DESC, chain_id DESC, seq DESC
       LIMIT $${params.length}`,
     params,
   );
-  const entries = rows.slice(0, first).map((r) => ({
-    at: (r.at as Date).toISOString(),
-    requestId: r.request_id,
-    consumer: { id: r.consumer_id, org: r.consumer_org, role: r.consumer_role },
-    purpose: r.purpose,
-    subject: r.subject,
-    field: r.field,
-    decision: r.decision,
-    reason: r.reason,
-    consentId: r.consent_id,
-    operationName: r.operation_name,
-    cursor: encodeCursor(r.at, r.chain_id, String(r.seq)),
-  }));
+  const entries = rows.slice(0, first).map((row) => {
+    const { chainId, seq, at, consumerId, consumerOrg, consumerRole, ...rest } = fromRow(row);
+    return { ...rest, at: at.toISOString(), consumer: { id: consumerId, org: consumerOrg, role: consumerRole }, cursor: encodeCursor(at, chainId, String(seq)) };
+  });
   return { entries, hasNextPage: rows.length > first };
 }

@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
-import { GENESIS_HASH, entryHash, type AuditRecord } from './hash';
+import { GENESIS_HASH, entryHash } from './hash';
+import { fromRow, type AuditRow } from './row';
 
 /**
  * Walks every chain of the ledger in sequence order and recomputes each hash. Names the first
@@ -9,45 +10,7 @@ import { GENESIS_HASH, entryHash, type AuditRecord } from './hash';
 
 export type VerifyResult = { ok: true; records: number } | { ok: false; records: number; problem: string };
 
-interface Row {
-  chain_id: string;
-  seq: string;
-  at: Date;
-  request_id: string;
-  consumer_id: string;
-  consumer_org: string;
-  consumer_role: string;
-  purpose: string | null;
-  subject: string | null;
-  field: string;
-  decision: 'GRANTED' | 'DENIED';
-  reason: string | null;
-  consent_id: string | null;
-  operation_name: string | null;
-  prev_hash: string;
-  hash: string;
-}
-
 const PAGE = 5000;
-
-function toRecord(r: Row): AuditRecord {
-  return {
-    chainId: r.chain_id,
-    seq: Number(r.seq),
-    at: r.at,
-    requestId: r.request_id,
-    consumerId: r.consumer_id,
-    consumerOrg: r.consumer_org,
-    consumerRole: r.consumer_role,
-    purpose: r.purpose,
-    subject: r.subject,
-    field: r.field,
-    decision: r.decision,
-    reason: r.reason,
-    consentId: r.consent_id,
-    operationName: r.operation_name,
-  };
-}
 
 export async function verifyLedger(pool: Pool): Promise<VerifyResult> {
   let records = 0;
@@ -63,7 +26,7 @@ export async function verifyLedger(pool: Pool): Promise<VerifyResult> {
     let prev = GENESIS_HASH;
     let afterSeq = -1;
     for (;;) {
-      const { rows } = await pool.query<Row>(
+      const { rows } = await pool.query<AuditRow>(
         `SELECT * FROM audit_entries WHERE chain_id = $1 AND seq > $2 ORDER BY seq LIMIT ${PAGE}`,
         [chainId, afterSeq],
       );
@@ -84,7 +47,7 @@ export async function verifyLedger(pool: Pool): Promise<VerifyResult> {
           return { ok: false, records, problem: `chain ${chainId} entry ${expectedSeq} was removed (next present is ${seq})` };
         }
         if (row.prev_hash !== prev) return { ok: false, records, problem: `${name} does not follow its predecessor: reordered, or the previous entry was changed` };
-        if (entryHash(prev, toRecord(row)) !== row.hash) return { ok: false, records, problem: `${name} was changed (hash mismatch)` };
+        if (entryHash(prev, fromRow(row)) !== row.hash) return { ok: false, records, problem: `${name} was changed (hash mismatch)` };
         prev = row.hash;
         expectedSeq = seq + 1;
         afterSeq = seq;
