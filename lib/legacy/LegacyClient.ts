@@ -59,7 +59,14 @@ export interface LegacyClientOptions {
    * wait too.
    */
   queueTimeoutMs?: number;
-  breaker?: { errorThresholdPercentage?: number; resetTimeoutMs?: number; volumeThreshold?: number; rollingCountTimeoutMs?: number };
+  breaker?: {
+    errorThresholdPercentage?: number;
+    resetTimeoutMs?: number;
+    volumeThreshold?: number;
+    rollingCountTimeoutMs?: number;
+    /** calls failing in a row, none answered meanwhile, that open the circuit whatever the error rate (default 5) */
+    consecutiveFailures?: number;
+  };
   /** most a Retry-After is honoured before giving up */
   maxRetryAfterMs?: number;
 }
@@ -86,7 +93,7 @@ function validOptions(o: LegacyClientOptions): Required<Omit<LegacyClientOptions
     maxConcurrency: positive('maxConcurrency', o.maxConcurrency, 64),
     maxRetryAfterMs: positive('maxRetryAfterMs', o.maxRetryAfterMs, 2000, 0),
     queueTimeoutMs: o.queueTimeoutMs === undefined ? undefined : positive('queueTimeoutMs', o.queueTimeoutMs, 0),
-    breaker: o.breaker ?? {},
+    breaker: { ...o.breaker, consecutiveFailures: positive('breaker.consecutiveFailures', o.breaker?.consecutiveFailures, 5) },
   };
 }
 
@@ -189,6 +196,10 @@ export class LegacyClient {
   private readonly pool: Pool;
   private readonly semaphore: Semaphore;
   private readonly breaker: CircuitBreaker<[() => Promise<unknown>], unknown>;
+  /** calls to the system that succeeded, ever */
+  private successes = 0;
+  /** calls failed in a row, none of them while another call succeeded */
+  private failuresInARow = 0;
 
   constructor(options: LegacyClientOptions) {
     this.options = validOptions(options);
@@ -234,7 +245,11 @@ export class LegacyClient {
       return (await this.semaphore.run(
         () => {
           const own = (queueTimeoutMs === undefined ? calledAt : Date.now()) + timeoutMs;
-          return this.breaker.fire(() => this.attempts(call, budgetAt === undefined ? own : Math.min(own, budgetAt)));
+          const deadline = budgetAt === undefined ? own : Math.min(own, budgetAt);
+          // No time left (the batch waited for a slot): that is not the
+          // system's doing, so it is neither a call to it nor a failure for its circuit.
+          if (deadline <= Date.now()) throw new DepartmentUnavailableError(this.department, "no time left of the request's deadline");
+          return this.breaker.fire(() => this.observed(() => this.attempts(call, deadline)));
         },
         // A whole deadline without one call succeeding means the system hangs or fails: the queue
         // gives up with the calls in the slots rather than one deadline after another.
@@ -244,6 +259,28 @@ export class LegacyClient {
       if (e instanceof DepartmentUnavailableError) throw e;
       const reason = this.breaker.opened && (e as Error)?.message?.includes('Breaker is open') ? 'circuit open' : (e as Error)?.message ?? String(e);
       throw new DepartmentUnavailableError(this.department, reason);
+    }
+  }
+
+  /**
+   * opossum opens on the error rate over its rolling window, which the successes from before an
+   * outage dilute: a system that hangs under traffic would keep every caller waiting out its
+   * deadline until those successes leave the window (10 s). So `consecutiveFailures` calls failing
+   * in a row open the circuit too, counting only calls during which no other call succeeded — one
+   * that timed out while the system kept answering others says more about its own short deadline
+   * than about the system.
+   */
+  private async observed<T>(run: () => Promise<T>): Promise<T> {
+    const successesBefore = this.successes;
+    try {
+      const value = await run();
+      this.successes += 1;
+      this.failuresInARow = 0;
+      return value;
+    } catch (e) {
+      if (this.successes === successesBefore) this.failuresInARow += 1;
+      if (this.failuresInARow >= this.options.breaker.consecutiveFailures! && this.breaker.closed) this.breaker.open();
+      throw e;
     }
   }
 

@@ -191,8 +191,55 @@ describe('LegacyClient', () => {
     await s.close();
   });
 
+  it('opens its circuit after calls fail in a row, however many successes its rolling window still holds', async () => {
+    let failing = false;
+    const s = await serve((_req, res) => (failing ? res.writeHead(500).end('down') : res.end('ok')));
+    const client = new LegacyClient({ department: 'court', baseUrl: s.url, timeoutMs: 1000, retries: 0, breaker: { resetTimeoutMs: 60_000 } });
+    const get = () => client.call({ method: 'GET', path: '/x', idempotent: true, parse: parseText });
+    for (let i = 0; i < 40; i++) await get();
+    failing = true;
+    const before = s.hits();
+    for (let i = 0; i < 12; i++) await get().catch(() => undefined);
+    // 12 failures beside 40 successes is a 23 % error rate: the rolling window alone stays closed
+    expect(s.hits() - before).toBe(5);
+    expect(client.circuitState).toBe('open');
+    await client.close();
+    await s.close();
+  });
+
+  it('does not count a timeout against the system while other calls are being answered', async () => {
+    const s = await serve((req, res) => {
+      if (req.url === '/fast') res.end('ok'); // '/stuck' never answers
+    });
+    const client = new LegacyClient({ department: 'court', baseUrl: s.url, timeoutMs: 300, retries: 0, maxConcurrency: 16, breaker: { resetTimeoutMs: 60_000 } });
+    const stuck = Promise.allSettled(Array.from({ length: 6 }, () => client.call({ method: 'GET', path: '/stuck', idempotent: true, parse: parseText })));
+    let done = false;
+    void stuck.then(() => (done = true));
+    let answered = 0;
+    while (!done) answered += (await client.call({ method: 'GET', path: '/fast', idempotent: true, parse: parseText })) === 'ok' ? 1 : 0;
+    expect((await stuck).every((o) => o.status === 'rejected')).toBe(true);
+    expect(answered).toBeGreaterThan(6);
+    expect(client.circuitState).toBe('closed');
+    await client.close();
+    await s.close();
+  });
+
+  it('never calls the system for a batch whose deadline has already passed, nor counts it against the circuit', async () => {
+    const s = await serve((_req, res) => res.end('ok'));
+    const client = new LegacyClient({ department: 'court', baseUrl: s.url, timeoutMs: 1000, retries: 0, breaker: { resetTimeoutMs: 60_000 } });
+    const late = { startedAt: Date.now() - 5000, calls: 1 };
+    const outcomes = await Promise.allSettled(Array.from({ length: 10 }, () => withBudget(late, () => client.call({ method: 'GET', path: '/x', idempotent: true, parse: parseText }))));
+    expect(outcomes.every((o) => o.status === 'rejected' && o.reason instanceof DepartmentUnavailableError)).toBe(true);
+    expect(s.hits()).toBe(0);
+    expect(client.circuitState).toBe('closed');
+    expect(await client.call({ method: 'GET', path: '/x', idempotent: true, parse: parseText })).toBe('ok');
+    await client.close();
+    await s.close();
+  });
+
   it('refuses a bad option at construction, naming it', () => {
     expect(() => new LegacyClient({ department: 'tax', baseUrl: 'nope', timeoutMs: 100 })).toThrow(/baseUrl/);
     expect(() => new LegacyClient({ department: 'tax', baseUrl: 'http://x', timeoutMs: 0 })).toThrow(/timeoutMs/);
+    expect(() => new LegacyClient({ department: 'tax', baseUrl: 'http://x', timeoutMs: 100, breaker: { consecutiveFailures: 0 } })).toThrow(/consecutiveFailures/);
   });
 });
