@@ -2,6 +2,8 @@ import type { Consumer } from '../lib/auth/consumer';
 
 export interface GatewayContext {
   requestId: string;
+  /** when the request reached the gateway (ms since the epoch): subgraphs count legacy deadlines from then */
+  receivedAt: number;
   consumer: Consumer;
   /** signed once per request, sent with every subgraph fetch */
   internalToken: string;

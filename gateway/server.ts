@@ -11,7 +11,7 @@ import { collectAccessPolicies } from '../lib/authz/accessPolicies';
 import { createRedis } from '../lib/cache/redis';
 import { ConfigError, type Config, type SubgraphName } from '../lib/config';
 import { createPool } from '../lib/db/pool';
-import { createGraphQLListener, listen, sendJson, type Listening } from '../lib/http/serveGraphQL';
+import { createGraphQLListener, listen, sendJson, type Listening, type RequestArrival } from '../lib/http/serveGraphQL';
 import { maskError } from '../lib/subgraph/errors';
 import type { GatewayContext } from './context';
 import { SubgraphDataSource, keepAliveFetcher } from './SubgraphDataSource';
@@ -89,14 +89,14 @@ export function createGateway(options: GatewayOptions): Gateway {
 
   let state: GatewayPhase = { phase: 'created' };
 
-  async function context(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse): Promise<GatewayContext> {
+  async function context(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, arrival: RequestArrival): Promise<GatewayContext> {
     const consumer = await authenticator.authenticate(req);
     await rateLimit.check(consumer);
     const requestId = randomUUID();
     // The id under which this response's audit entries are filed.
     res.setHeader('x-request-id', requestId);
     const internalToken = await internalTokens.tokenFor(consumer);
-    return { requestId, consumer, internalToken, consentsUsed: new Map() };
+    return { requestId, receivedAt: arrival.receivedAt, consumer, internalToken, consentsUsed: new Map() };
   }
 
   return {

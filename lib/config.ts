@@ -49,6 +49,9 @@ export const DEFAULT_DEPARTMENT_POLICIES: Record<Department, DepartmentPolicy> =
   finance: { timeoutMs: 2000, retries: 1, cacheTtlSeconds: 60, maxStaleSeconds: 3600, breakerResetMs: 5000 },
 };
 
+/** see Config.responseReserveMs; measured in bench/scenarios/hungDepartment.ts */
+export const DEFAULT_RESPONSE_RESERVE_MS = 300;
+
 export interface Config {
   nodeEnv: string;
   production: boolean;
@@ -66,6 +69,12 @@ export interface Config {
   subgraphUrls: Record<SubgraphName, string>;
   legacyUrls: Record<Department, string>;
   departments: Record<Department, DepartmentPolicy>;
+  /**
+   * kept back from every department's deadline for the answer's way back — the rest of the
+   * subgraph, the gateway's merge, audit commit and send — so that the consumer has the answer
+   * within the department's timeout of sending the request (RESPONSE_RESERVE_MS)
+   */
+  responseReserveMs: number;
   /** requests per consumer organization per minute (RATE_LIMIT_PER_MINUTE) */
   rateLimitPerMinute: number;
   /** largest request body the gateway reads (MAX_BODY_BYTES) */
@@ -185,6 +194,13 @@ export function loadConfig(env: Env = process.env): Config {
     }),
   ) as Record<Department, DepartmentPolicy>;
 
+  const responseReserveMs = int(env, 'RESPONSE_RESERVE_MS', DEFAULT_RESPONSE_RESERVE_MS, 0, 10_000);
+  for (const d of DEPARTMENTS) {
+    if (responseReserveMs >= departments[d].timeoutMs) {
+      throw new ConfigError('RESPONSE_RESERVE_MS', `must be less than ${d.toUpperCase()}_TIMEOUT_MS (${departments[d].timeoutMs}), got ${responseReserveMs}`);
+    }
+  }
+
   return {
     nodeEnv,
     production,
@@ -201,6 +217,7 @@ export function loadConfig(env: Env = process.env): Config {
     subgraphUrls,
     legacyUrls,
     departments,
+    responseReserveMs,
     rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 6000, 1, 10_000_000),
     maxBodyBytes: int(env, 'MAX_BODY_BYTES', 256 * 1024, 1024, 64 * 1024 * 1024),
     credentials: {

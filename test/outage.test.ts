@@ -1,4 +1,6 @@
+import { INTERNAL_TOKEN_HEADER, signInternalToken } from '../lib/auth/internalToken';
 import type { Department } from '../lib/config';
+import { REQUEST_AGE_HEADER } from '../lib/legacy/requestBudget';
 import type { Subject } from '../legacy/world/types';
 import { startStack, type Stack } from './harness/stack';
 
@@ -66,6 +68,41 @@ async function expectSectionUnavailable(d: Department, uscc: string) {
   const text = JSON.stringify(res.body);
   expect(text).not.toMatch(/java|Tomcat|WebLogic|jdbc|soap:|<html|127\.0\.0\.1|\.internal/i);
 }
+
+// First: the fault tests below open circuits (a circuit open for 4 s would refuse these requests too).
+describe("deadlines count from the consumer's request", () => {
+  /** a department subgraph asked directly, as the gateway does, saying how long the request has waited */
+  async function entities(d: Department, uscc: string, ageMs: number) {
+    const token = await signInternalToken(
+      { consumer: { id: 'outage-test', org: 'outage-test', role: 'government', purpose: 'financial-supervision', subject: null }, requestId: `age-${ageMs}` },
+      stack.config.internalTokenSecret,
+    );
+    const res = await fetch(stack.subgraphUrls[d], {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [INTERNAL_TOKEN_HEADER]: token, [REQUEST_AGE_HEADER]: String(ageMs) },
+      body: JSON.stringify({ query: `query($r: [_Any!]!) { _entities(representations: $r) { ... on Subject { ${SECTION[d]} } } }`, variables: { r: [{ __typename: 'Subject', uscc }] } }),
+    });
+    return { status: res.status, body: (await res.json()) as { data: { _entities: Record<string, unknown>[] }; errors?: { path?: (string | number)[]; extensions?: Record<string, unknown> }[] } };
+  }
+
+  it.each(['market', 'tax', 'court', 'customs', 'finance'] as Department[])(
+    '%s: a request the gateway has held past the deadline gets DEPARTMENT_UNAVAILABLE without a call to the system',
+    async (d) => {
+      // just received, it is answered (and the circuit is closed: the refusal below is the time spent)
+      const s = freshSubject();
+      const onTime = await entities(d, s.uscc, 0);
+      expect(onTime.body.errors).toBeUndefined();
+      if (d !== 'customs' || s.customs) expect(onTime.body.data._entities[0][FIELD[d]]).not.toBeNull();
+      await stack.resetLegacy();
+
+      const late = await entities(d, freshSubject().uscc, TIMEOUT_MS);
+      expect(late.status).toBe(200);
+      expect(late.body.data._entities[0][FIELD[d]]).toBeNull();
+      expect(late.body.errors?.map((e) => e.extensions)).toEqual([{ code: 'DEPARTMENT_UNAVAILABLE', department: d.toUpperCase() }]);
+      expect(stack.standIns[d].stats().requests).toBe(0);
+    },
+  );
+});
 
 describe.each(['market', 'tax', 'court', 'customs', 'finance'] as Department[])('%s', (d) => {
   it('hung: the section is null with DEPARTMENT_UNAVAILABLE within the deadline, the rest intact', async () => {

@@ -34,6 +34,14 @@ describe('configuration', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) })).toThrow(/^INTERNAL_TOKEN_SECRET: must be set/);
   });
 
+  it("refuses a response reserve that would leave a department no time, naming the department's timeout", () => {
+    expect(loadConfig({}).responseReserveMs).toBe(300);
+    expect(loadConfig({ RESPONSE_RESERVE_MS: '0' }).responseReserveMs).toBe(0);
+    expect(() => loadConfig({ RESPONSE_RESERVE_MS: '2000' })).toThrow(/^RESPONSE_RESERVE_MS: must be less than MARKET_TIMEOUT_MS \(2000\)/);
+    expect(() => loadConfig({ RESPONSE_RESERVE_MS: '300', COURT_TIMEOUT_MS: '250' })).toThrow(/^RESPONSE_RESERVE_MS: must be less than COURT_TIMEOUT_MS \(250\)/);
+    expect(() => loadConfig({ RESPONSE_RESERVE_MS: 'soon' })).toThrow(/^RESPONSE_RESERVE_MS: /);
+  });
+
   it('requires issuer and audience with a JWKS URL', () => {
     expect(() => loadConfig({ JWT_JWKS_URL: 'https://idp.example/jwks.json' })).toThrow(/^JWT_ISSUER/);
     const c = loadConfig({ JWT_JWKS_URL: 'https://idp.example/jwks.json', JWT_ISSUER: 'idp', JWT_AUDIENCE: 'credit' });

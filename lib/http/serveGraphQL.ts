@@ -22,10 +22,18 @@ export class HttpError extends Error {
 
 export type RouteHandler = (req: http.IncomingMessage, res: http.ServerResponse) => void | Promise<void>;
 
+/** What the listener knows of a request before its context exists. */
+export interface RequestArrival {
+  /** when the request reached this process's handler (ms since the epoch) */
+  receivedAt: number;
+}
+
 export interface ServeGraphQLOptions<TContext extends BaseContext> {
   apollo: ApolloServer<TContext>;
   /** builds the per-request context; throw HttpError to refuse (401, 429, …) before execution */
-  context(req: http.IncomingMessage, res: http.ServerResponse): Promise<TContext>;
+  context(req: http.IncomingMessage, res: http.ServerResponse, arrival: RequestArrival): Promise<TContext>;
+  /** runs the request's execution, e.g. inside request-scoped state its resolvers read */
+  execute?<T>(context: TContext, run: () => Promise<T>): Promise<T>;
   /** runs before the body is read; throw HttpError to refuse early */
   beforeRequest?(req: http.IncomingMessage): Promise<void> | void;
   maxBodyBytes?: number;
@@ -94,6 +102,7 @@ export function createGraphQLListener<TContext extends BaseContext>(options: Ser
   const routes = options.routes ?? {};
 
   return async (req, res) => {
+    const arrival: RequestArrival = { receivedAt: Date.now() };
     const path = (req.url ?? '/').split('?')[0];
     const route = routes[`${req.method} ${path}`];
     try {
@@ -106,16 +115,18 @@ export function createGraphQLListener<TContext extends BaseContext>(options: Ser
         throw new HttpError(400, 'BAD_REQUEST', 'request body must be a JSON object (batched requests are not supported)');
       }
       // Context first: an unauthenticated request is refused before anything is parsed or planned.
-      const context = await options.context(req, res);
+      const context = await options.context(req, res, arrival);
 
       const headers = new HeaderMap();
       for (const [key, value] of Object.entries(req.headers)) {
         if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
       }
-      const response = await options.apollo.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: { method: 'POST', headers, search: '', body },
-        context: async () => context,
-      });
+      const run = () =>
+        options.apollo.executeHTTPGraphQLRequest({
+          httpGraphQLRequest: { method: 'POST', headers, search: '', body },
+          context: async () => context,
+        });
+      const response = await (options.execute ? options.execute(context, run) : run());
       for (const [key, value] of response.headers) res.setHeader(key, value);
       res.statusCode = response.status ?? 200;
       if (response.body.kind === 'complete') {

@@ -223,14 +223,14 @@ export class LegacyClient {
 
   /**
    * The latest a call of the current batch may finish: one deadline per round of the system's
-   * slots the batch needs, from when the batch was asked (see requestBudget.ts). Undefined
-   * outside a batch.
+   * slots the batch needs, from when the consumer's request reached the gateway, less the reserve
+   * for the answer's way back (see requestBudget.ts). Undefined outside a batch.
    */
   private budgetDeadline(): number | undefined {
     const budget = currentBudget();
     if (!budget) return undefined;
     const rounds = Math.max(1, Math.ceil(budget.calls / this.options.maxConcurrency));
-    return budget.startedAt + rounds * this.options.timeoutMs;
+    return budget.startedAt + rounds * this.options.timeoutMs - budget.reserveMs;
   }
 
   async call<T>(call: LegacyCall<T>): Promise<T> {
@@ -246,7 +246,7 @@ export class LegacyClient {
         () => {
           const own = (queueTimeoutMs === undefined ? calledAt : Date.now()) + timeoutMs;
           const deadline = budgetAt === undefined ? own : Math.min(own, budgetAt);
-          // No time left (the batch waited for a slot): that is not the
+          // No time left (the request waited in the gateway, or for a slot): that is not the
           // system's doing, so it is neither a call to it nor a failure for its circuit.
           if (deadline <= Date.now()) throw new DepartmentUnavailableError(this.department, "no time left of the request's deadline");
           return this.breaker.fire(() => this.observed(() => this.attempts(call, deadline)));

@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { LegacyCache } from '../cache/LegacyCache';
 import type { Department } from '../config';
 import { DepartmentUnavailableError, logDepartmentFailure } from '../subgraph/errors';
-import { withBudget } from './requestBudget';
+import { budgetFor, withBudget } from './requestBudget';
 
 /**
  * Per-request batching of one kind of legacy look-up (SPEC §9.2): every key asked for during one
@@ -64,9 +64,10 @@ export function createSectionLoader<K, T>(options: SectionLoaderOptions<K, T>): 
 
   async function fetchAll(keys: readonly K[]): Promise<(Fetched<T> | Error)[]> {
     const out: (Fetched<T> | Error)[] = new Array(keys.length);
-    // Every call of this batch shares one budget: a lone subject's section answers within its
-    // department's deadline however the calls queue; a large batch gets a deadline per round.
-    const budget = { startedAt: Date.now(), calls: Math.ceil(keys.length / options.maxBatchSize) };
+    // Every call of this batch shares one budget, counted from when the consumer's request reached
+    // the gateway: a lone subject's section answers within its department's deadline however the
+    // request and its calls queue; a large batch gets a deadline per round.
+    const budget = budgetFor(Math.ceil(keys.length / options.maxBatchSize));
     const chunks: number[][] = [];
     for (let i = 0; i < keys.length; i += options.maxBatchSize) chunks.push(keys.slice(i, i + options.maxBatchSize).map((_, j) => i + j));
     await Promise.all(

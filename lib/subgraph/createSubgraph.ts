@@ -19,8 +19,9 @@ import { createRedis } from '../cache/redis';
 import { ConfigError, type Config, type SubgraphName } from '../config';
 import { ConsentStore } from '../consent/ConsentStore';
 import { createPool } from '../db/pool';
+import { REQUEST_AGE_HEADER, requestReceivedAt, withRequestClock, type RequestClock } from '../legacy/requestBudget';
 import { SCALARS } from '../graphql/scalars';
-import { HttpError, createGraphQLListener, listen, sendJson, type Listening } from '../http/serveGraphQL';
+import { HttpError, createGraphQLListener, listen, sendJson, type Listening, type RequestArrival } from '../http/serveGraphQL';
 import { maskError } from './errors';
 
 /**
@@ -37,6 +38,8 @@ export interface RequestInfo {
 }
 
 export interface SubgraphContext<TLoaders> extends RequestInfo, AuthorizationContext {
+  /** when the consumer's request reached the gateway: every legacy deadline counts from then */
+  clock: RequestClock;
   loaders: TLoaders;
   consentStore: ConsentStore;
   pool: Pool;
@@ -115,7 +118,7 @@ export function createSubgraph<TLoaders>(options: SubgraphOptions<TLoaders>): Su
 
   const verified = new Map<string, { consumer: Consumer; requestId?: string; expiresAtMs: number }>();
 
-  async function context(req: http.IncomingMessage): Promise<SubgraphContext<TLoaders>> {
+  async function context(req: http.IncomingMessage, _res: http.ServerResponse, arrival: RequestArrival): Promise<SubgraphContext<TLoaders>> {
     const token = req.headers[INTERNAL_TOKEN_HEADER];
     if (typeof token !== 'string' || token === '') {
       throw new HttpError(401, 'UNAUTHENTICATED', 'this service only answers the gateway');
@@ -140,6 +143,7 @@ export function createSubgraph<TLoaders>(options: SubgraphOptions<TLoaders>): Su
       return {
         consumer,
         requestId,
+        clock: { receivedAt: requestReceivedAt(req.headers[REQUEST_AGE_HEADER], arrival.receivedAt), reserveMs: config.responseReserveMs },
         consents,
         consentsUsed: new Map(),
         consentStore,
@@ -166,6 +170,7 @@ export function createSubgraph<TLoaders>(options: SubgraphOptions<TLoaders>): Su
       const listener = createGraphQLListener({
         apollo,
         context,
+        execute: (ctx, run) => withRequestClock(ctx.clock, run),
         routes: {
           'GET /healthz': (_req, res) => sendJson(res, 200, { status: 'ok', subgraph: options.name }),
         },

@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DepartmentUnavailableError } from '../../subgraph/errors';
 import { LegacyBusyError, LegacyClient } from '../LegacyClient';
-import { withBudget } from '../requestBudget';
+import { budgetFor, withBudget, withRequestClock } from '../requestBudget';
 
 /**
  * The shared legacy client against a real HTTP server whose behaviour each test scripts
@@ -181,7 +181,7 @@ describe('LegacyClient', () => {
     const started = Date.now();
     // five requests of one subject each, arriving together behind the one slot
     const outcomes = await Promise.allSettled(
-      Array.from({ length: 5 }, () => withBudget({ startedAt: Date.now(), calls: 1 }, () => client.call({ method: 'GET', path: '/x', idempotent: true, parse: parseText }))),
+      Array.from({ length: 5 }, () => withBudget({ startedAt: Date.now(), calls: 1, reserveMs: 0 }, () => client.call({ method: 'GET', path: '/x', idempotent: true, parse: parseText }))),
     );
     expect(outcomes[0]).toEqual({ status: 'fulfilled', value: 'ok' });
     expect(outcomes.slice(1).every((o) => o.status === 'rejected' && o.reason instanceof DepartmentUnavailableError)).toBe(true);
@@ -224,15 +224,30 @@ describe('LegacyClient', () => {
     await s.close();
   });
 
-  it('never calls the system for a batch whose deadline has already passed, nor counts it against the circuit', async () => {
+  it('never calls the system for a request whose deadline has already passed, nor counts it against the circuit', async () => {
     const s = await serve((_req, res) => res.end('ok'));
     const client = new LegacyClient({ department: 'court', baseUrl: s.url, timeoutMs: 1000, retries: 0, breaker: { resetTimeoutMs: 60_000 } });
-    const late = { startedAt: Date.now() - 5000, calls: 1 };
+    const late = { startedAt: Date.now() - 5000, calls: 1, reserveMs: 0 };
     const outcomes = await Promise.allSettled(Array.from({ length: 10 }, () => withBudget(late, () => client.call({ method: 'GET', path: '/x', idempotent: true, parse: parseText }))));
     expect(outcomes.every((o) => o.status === 'rejected' && o.reason instanceof DepartmentUnavailableError)).toBe(true);
     expect(s.hits()).toBe(0);
     expect(client.circuitState).toBe('closed');
     expect(await client.call({ method: 'GET', path: '/x', idempotent: true, parse: parseText })).toBe('ok');
+    await client.close();
+    await s.close();
+  });
+
+  it("counts a batch's deadline from when the consumer's request reached the gateway, less the reserve", async () => {
+    // slow but working: 800 ms an answer, well within the 3 s timeout
+    const s = await serve((_req, res) => setTimeout(() => res.end('ok'), 800));
+    const client = new LegacyClient({ department: 'court', baseUrl: s.url, timeoutMs: 3000, retries: 0 });
+    const ask = (clock: { receivedAt: number; reserveMs: number }) =>
+      withRequestClock(clock, () => withBudget(budgetFor(1), () => client.call({ method: 'GET', path: '/x', idempotent: true, parse: parseText })));
+    // received 1.5 s ago with 1 s kept back: 0.5 s left, too little for this system
+    await expect(ask({ receivedAt: Date.now() - 1500, reserveMs: 1000 })).rejects.toBeInstanceOf(DepartmentUnavailableError);
+    // the same call just received, or with nothing kept back, has the time
+    await expect(ask({ receivedAt: Date.now(), reserveMs: 1000 })).resolves.toBe('ok');
+    await expect(ask({ receivedAt: Date.now() - 1500, reserveMs: 0 })).resolves.toBe('ok');
     await client.close();
     await s.close();
   });
