@@ -35,6 +35,22 @@ function freshSubject(): Subject {
   }
 }
 
+/** a fresh subject tax knows (found by the first identifier asked: no second step) */
+function freshTaxpayer(): Subject {
+  for (;;) {
+    const s = stack.world.subject(cursor++);
+    if (s.tax) return s;
+  }
+}
+
+/** a fresh subject registered with customs (mapping, then CSV) */
+function freshCustomsSubject(): Subject {
+  for (;;) {
+    const s = stack.world.subject(cursor++);
+    if (s.enterprise && s.customs) return s;
+  }
+}
+
 const profile = (d: Department, uscc: string) => `{ subject(uscc: "${uscc}") { kind ${SECTION[d]} ${d === 'finance' ? 'registration { name }' : 'finance { loanBalance }'} } }`;
 
 beforeAll(async () => {
@@ -44,6 +60,8 @@ beforeAll(async () => {
     env[`${d}_BREAKER_RESET_MS`] = String(BREAKER_RESET_MS);
     env[`${d}_CACHE_TTL_SECONDS`] = '1';
   }
+  // the default reserve would leave these short deadlines too little for a fresh fetch on a loaded machine
+  env.RESPONSE_RESERVE_MS = '100';
   stack = await startStack({ env });
   token = await stack.token({ role: 'government', org: 'outage-test', purpose: 'financial-supervision' });
 });
@@ -69,10 +87,9 @@ async function expectSectionUnavailable(d: Department, uscc: string) {
   expect(text).not.toMatch(/java|Tomcat|WebLogic|jdbc|soap:|<html|127\.0\.0\.1|\.internal/i);
 }
 
-// First: the fault tests below open circuits (a circuit open for 4 s would refuse these requests too).
 describe("deadlines count from the consumer's request", () => {
   /** a department subgraph asked directly, as the gateway does, saying how long the request has waited */
-  async function entities(d: Department, uscc: string, ageMs: number) {
+  async function entities(d: Department, usccs: string | string[], ageMs: number) {
     const token = await signInternalToken(
       { consumer: { id: 'outage-test', org: 'outage-test', role: 'government', purpose: 'financial-supervision', subject: null }, requestId: `age-${ageMs}` },
       stack.config.internalTokenSecret,
@@ -80,7 +97,10 @@ describe("deadlines count from the consumer's request", () => {
     const res = await fetch(stack.subgraphUrls[d], {
       method: 'POST',
       headers: { 'content-type': 'application/json', [INTERNAL_TOKEN_HEADER]: token, [REQUEST_AGE_HEADER]: String(ageMs) },
-      body: JSON.stringify({ query: `query($r: [_Any!]!) { _entities(representations: $r) { ... on Subject { ${SECTION[d]} } } }`, variables: { r: [{ __typename: 'Subject', uscc }] } }),
+      body: JSON.stringify({
+        query: `query($r: [_Any!]!) { _entities(representations: $r) { ... on Subject { ${SECTION[d]} } } }`,
+        variables: { r: [usccs].flat().map((uscc) => ({ __typename: 'Subject', uscc })) },
+      }),
     });
     return { status: res.status, body: (await res.json()) as { data: { _entities: Record<string, unknown>[] }; errors?: { path?: (string | number)[]; extensions?: Record<string, unknown> }[] } };
   }
@@ -102,6 +122,32 @@ describe("deadlines count from the consumer's request", () => {
       expect(stack.standIns[d].stats().requests).toBe(0);
     },
   );
+
+  it('charges the wait to a lone look-up, not to a batch job: a request for many subjects keeps each batch its whole timeout', async () => {
+    stack.standIns.tax.setFaults({ latencyMs: 300 });
+    // waited 400 ms: a lone call has 600 − 400 − 100 (reserve) = 100 ms left, too little
+    const lone = await entities('tax', freshTaxpayer().uscc, 400);
+    expect(lone.body.errors?.map((e) => e.extensions)).toEqual([{ code: 'DEPARTMENT_UNAVAILABLE', department: 'TAX' }]);
+    // 25 subjects are two calls of 20: a batch, with its 600 ms from when it was asked
+    stack.standIns.tax.reset();
+    stack.standIns.tax.setFaults({ latencyMs: 300 });
+    const batch = await entities('tax', Array.from({ length: 25 }, () => freshTaxpayer().uscc), 400);
+    expect(batch.body.errors).toBeUndefined();
+    expect(batch.body.data._entities.every((e) => e.tax !== null)).toBe(true);
+    expect(stack.standIns.tax.stats().requests).toBe(2);
+  });
+});
+
+describe('two dependent calls', () => {
+  it("give each step its department's deadline: a slow but working customs (mapping, then the credit CSV) still answers", async () => {
+    // each call takes 300 ms: both within one 600 ms deadline less the 100 ms reserve would not fit
+    const s = freshCustomsSubject();
+    stack.standIns.customs.setFaults({ latencyMs: 300 });
+    const res = await stack.query(`{ subject(uscc: "${s.uscc}") { customs { creditClass } } }`, { token });
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.data.subject.customs).toEqual({ creditClass: expect.any(String) });
+    expect(stack.standIns.customs.stats().requests).toBe(2);
+  });
 });
 
 describe.each(['market', 'tax', 'court', 'customs', 'finance'] as Department[])('%s', (d) => {

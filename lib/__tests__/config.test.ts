@@ -35,7 +35,7 @@ describe('configuration', () => {
   });
 
   it("refuses a response reserve that would leave a department no time, naming the department's timeout", () => {
-    expect(loadConfig({}).responseReserveMs).toBe(300);
+    expect(loadConfig({}).responseReserveMs).toBe(400);
     expect(loadConfig({ RESPONSE_RESERVE_MS: '0' }).responseReserveMs).toBe(0);
     expect(() => loadConfig({ RESPONSE_RESERVE_MS: '2000' })).toThrow(/^RESPONSE_RESERVE_MS: must be less than MARKET_TIMEOUT_MS \(2000\)/);
     expect(() => loadConfig({ RESPONSE_RESERVE_MS: '300', COURT_TIMEOUT_MS: '250' })).toThrow(/^RESPONSE_RESERVE_MS: must be less than COURT_TIMEOUT_MS \(250\)/);

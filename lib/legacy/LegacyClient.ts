@@ -195,7 +195,7 @@ export class LegacyClient {
   private readonly options: ReturnType<typeof validOptions>;
   private readonly pool: Pool;
   private readonly semaphore: Semaphore;
-  private readonly breaker: CircuitBreaker<[() => Promise<unknown>], unknown>;
+  private breaker: CircuitBreaker<[() => Promise<unknown>], unknown>;
   /** calls to the system that succeeded, ever */
   private successes = 0;
   /** calls failed in a row, none of them while another call succeeded */
@@ -207,7 +207,11 @@ export class LegacyClient {
     const origin = new URL(this.options.baseUrl).origin;
     this.pool = new Pool(origin, { connections: Math.max(this.options.maxConcurrency, 8), keepAliveTimeout: 30_000, pipelining: 1 });
     this.semaphore = new Semaphore(this.options.maxConcurrency);
-    this.breaker = new CircuitBreaker((fn: () => Promise<unknown>) => fn(), {
+    this.breaker = this.newBreaker();
+  }
+
+  private newBreaker(): CircuitBreaker<[() => Promise<unknown>], unknown> {
+    return new CircuitBreaker((fn: () => Promise<unknown>) => fn(), {
       // The deadline is enforced per call below; the breaker only counts outcomes.
       timeout: false,
       errorThresholdPercentage: this.options.breaker.errorThresholdPercentage ?? 50,
@@ -222,9 +226,21 @@ export class LegacyClient {
   }
 
   /**
+   * Closes the circuit with nothing counted, as after a restart (opossum's own close() keeps its
+   * window): for an operator who knows the system is back, and for tests that must each start
+   * from a closed circuit. Calls in flight finish as they would have.
+   */
+  resetCircuit(): void {
+    this.breaker.shutdown();
+    this.breaker = this.newBreaker();
+    this.failuresInARow = 0;
+  }
+
+  /**
    * The latest a call of the current batch may finish: one deadline per round of the system's
-   * slots the batch needs, from when the consumer's request reached the gateway, less the reserve
-   * for the answer's way back (see requestBudget.ts). Undefined outside a batch.
+   * slots the batch needs, from when it was asked — for a lone call, less the time the request
+   * waited to reach this subgraph and the reserve for the answer's way back (requestBudget.ts).
+   * Undefined outside a batch.
    */
   private budgetDeadline(): number | undefined {
     const budget = currentBudget();

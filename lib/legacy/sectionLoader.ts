@@ -64,9 +64,9 @@ export function createSectionLoader<K, T>(options: SectionLoaderOptions<K, T>): 
 
   async function fetchAll(keys: readonly K[]): Promise<(Fetched<T> | Error)[]> {
     const out: (Fetched<T> | Error)[] = new Array(keys.length);
-    // Every call of this batch shares one budget, counted from when the consumer's request reached
-    // the gateway: a lone subject's section answers within its department's deadline however the
-    // request and its calls queue; a large batch gets a deadline per round.
+    // Every call of this batch shares one budget: a lone subject's section answers within its
+    // department's deadline of the consumer's request however the request and its calls queue
+    // (requestBudget.ts); a large batch gets a deadline per round from when it was asked.
     const budget = budgetFor(Math.ceil(keys.length / options.maxBatchSize));
     const chunks: number[][] = [];
     for (let i = 0; i < keys.length; i += options.maxBatchSize) chunks.push(keys.slice(i, i + options.maxBatchSize).map((_, j) => i + j));

@@ -16,7 +16,13 @@ export function clientPolicy(policy: DepartmentPolicy): { timeoutMs: number; cli
   return { timeoutMs: policy.timeoutMs, client: { retries: policy.retries, breaker: { resetTimeoutMs: policy.breakerResetMs } } };
 }
 
-export interface DepartmentSubgraphOptions<TClient extends { close(): Promise<void> }, TLoaders> {
+/** What the subgraph needs of a department's adapter beyond its protocol. */
+export interface DepartmentClient {
+  close(): Promise<void>;
+  resetCircuit(): void;
+}
+
+export interface DepartmentSubgraphOptions<TClient extends DepartmentClient, TLoaders> {
   name: Department;
   typeDefs: DocumentNode;
   resolvers: GraphQLResolverMap<SubgraphContext<TLoaders>>;
@@ -25,12 +31,12 @@ export interface DepartmentSubgraphOptions<TClient extends { close(): Promise<vo
   createLoaders(client: TClient, cache: { store: LegacyCache; policy: DepartmentPolicy }): TLoaders;
 }
 
-export function createDepartmentSubgraph<TClient extends { close(): Promise<void> }, TLoaders>(
+export function createDepartmentSubgraph<TClient extends DepartmentClient, TLoaders>(
   options: DepartmentSubgraphOptions<TClient, TLoaders>,
 ): Subgraph {
   const { name, config, client } = options;
   const policy = config.departments[name];
-  return createSubgraph({
+  const subgraph = createSubgraph({
     name,
     typeDefs: options.typeDefs,
     resolvers: options.resolvers,
@@ -38,4 +44,5 @@ export function createDepartmentSubgraph<TClient extends { close(): Promise<void
     createLoaders: (_request, { legacyCache }) => options.createLoaders(client, { store: legacyCache, policy }),
     onStop: () => client.close(),
   });
+  return { ...subgraph, resetCircuit: () => client.resetCircuit() };
 }

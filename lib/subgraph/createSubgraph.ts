@@ -19,9 +19,9 @@ import { createRedis } from '../cache/redis';
 import { ConfigError, type Config, type SubgraphName } from '../config';
 import { ConsentStore } from '../consent/ConsentStore';
 import { createPool } from '../db/pool';
-import { REQUEST_AGE_HEADER, requestReceivedAt, withRequestClock, type RequestClock } from '../legacy/requestBudget';
+import { REQUEST_AGE_HEADER, requestWaitedMs, withRequestClock, type RequestClock } from '../legacy/requestBudget';
 import { SCALARS } from '../graphql/scalars';
-import { HttpError, createGraphQLListener, listen, sendJson, type Listening, type RequestArrival } from '../http/serveGraphQL';
+import { HttpError, createGraphQLListener, listen, sendJson, type Listening } from '../http/serveGraphQL';
 import { maskError } from './errors';
 
 /**
@@ -38,7 +38,7 @@ export interface RequestInfo {
 }
 
 export interface SubgraphContext<TLoaders> extends RequestInfo, AuthorizationContext {
-  /** when the consumer's request reached the gateway: every legacy deadline counts from then */
+  /** how long the consumer's request waited before it reached this subgraph: legacy deadlines count it */
   clock: RequestClock;
   loaders: TLoaders;
   consentStore: ConsentStore;
@@ -72,6 +72,8 @@ export interface Subgraph {
   readonly schema: GraphQLSchema;
   listen(port: number, host?: string): Promise<Listening>;
   stop(): Promise<void>;
+  /** a department's: closes its legacy system's circuit with nothing counted */
+  resetCircuit?(): void;
 }
 
 export function createSubgraph<TLoaders>(options: SubgraphOptions<TLoaders>): Subgraph {
@@ -118,7 +120,7 @@ export function createSubgraph<TLoaders>(options: SubgraphOptions<TLoaders>): Su
 
   const verified = new Map<string, { consumer: Consumer; requestId?: string; expiresAtMs: number }>();
 
-  async function context(req: http.IncomingMessage, _res: http.ServerResponse, arrival: RequestArrival): Promise<SubgraphContext<TLoaders>> {
+  async function context(req: http.IncomingMessage): Promise<SubgraphContext<TLoaders>> {
     const token = req.headers[INTERNAL_TOKEN_HEADER];
     if (typeof token !== 'string' || token === '') {
       throw new HttpError(401, 'UNAUTHENTICATED', 'this service only answers the gateway');
@@ -143,7 +145,7 @@ export function createSubgraph<TLoaders>(options: SubgraphOptions<TLoaders>): Su
       return {
         consumer,
         requestId,
-        clock: { receivedAt: requestReceivedAt(req.headers[REQUEST_AGE_HEADER], arrival.receivedAt), reserveMs: config.responseReserveMs },
+        clock: { waitedMs: requestWaitedMs(req.headers[REQUEST_AGE_HEADER]), reserveMs: config.responseReserveMs },
         consents,
         consentsUsed: new Map(),
         consentStore,

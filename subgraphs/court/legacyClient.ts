@@ -120,6 +120,11 @@ export class CourtClient {
     return this.http.circuitState;
   }
 
+  /** closes the circuit with nothing counted (LegacyClient.resetCircuit) */
+  resetCircuit(): void {
+    this.http.resetCircuit();
+  }
+
   close(): Promise<void> {
     return this.http.close();
   }

@@ -165,6 +165,11 @@ export class CustomsClient {
     });
   }
 
+  /** closes the circuit with nothing counted (LegacyClient.resetCircuit) */
+  resetCircuit(): void {
+    this.http.resetCircuit();
+  }
+
   close(): Promise<void> {
     return this.http.close();
   }

@@ -66,6 +66,11 @@ export class FinanceClient {
     });
   }
 
+  /** closes the circuit with nothing counted (LegacyClient.resetCircuit) */
+  resetCircuit(): void {
+    this.http.resetCircuit();
+  }
+
   close(): Promise<void> {
     return this.http.close();
   }

@@ -167,6 +167,11 @@ export class MarketClient {
     return this.get('/api/v2/search', { name, size }, (b) => rows(b.data, SEARCH_FIELDS, 'search'));
   }
 
+  /** closes the circuit with nothing counted (LegacyClient.resetCircuit) */
+  resetCircuit(): void {
+    this.http.resetCircuit();
+  }
+
   close(): Promise<void> {
     return this.http.close();
   }

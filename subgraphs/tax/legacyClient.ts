@@ -206,6 +206,11 @@ export class TaxClient {
     });
   }
 
+  /** closes the circuit with nothing counted (LegacyClient.resetCircuit) */
+  resetCircuit(): void {
+    this.http.resetCircuit();
+  }
+
   close(): Promise<void> {
     return this.http.close();
   }

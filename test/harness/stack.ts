@@ -42,7 +42,10 @@ export interface Stack {
   token(claims: DevTokenClaims): Promise<string>;
   query(query: string, options?: { variables?: Record<string, unknown>; token?: string; headers?: Record<string, string> }): Promise<GraphQLResult>;
   legacyStats(): Record<Department, StandInStats>;
-  /** resets the stand-ins (stats, faults) and empties the legacy-answer cache, so counts start cold */
+  /**
+   * resets the stand-ins (stats, faults), closes every department's circuit with nothing counted
+   * and empties the legacy-answer cache, so counts start cold and no test inherits an open circuit
+   */
   resetLegacy(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -127,6 +130,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     legacyStats: () => Object.fromEntries(DEPARTMENTS.map((d) => [d, standIns[d].stats()])) as Record<Department, StandInStats>,
     async resetLegacy() {
       DEPARTMENTS.forEach((d) => standIns[d].reset());
+      subgraphs.forEach((s) => s.resetCircuit?.());
       await flushLegacyCache();
     },
     async stop() {

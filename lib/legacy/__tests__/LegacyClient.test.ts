@@ -237,17 +237,37 @@ describe('LegacyClient', () => {
     await s.close();
   });
 
-  it("counts a batch's deadline from when the consumer's request reached the gateway, less the reserve", async () => {
+  it("counts the time the request waited to reach the subgraph against a batch's deadline, less the reserve", async () => {
     // slow but working: 800 ms an answer, well within the 3 s timeout
     const s = await serve((_req, res) => setTimeout(() => res.end('ok'), 800));
     const client = new LegacyClient({ department: 'court', baseUrl: s.url, timeoutMs: 3000, retries: 0 });
-    const ask = (clock: { receivedAt: number; reserveMs: number }) =>
+    const ask = (clock: { waitedMs: number; reserveMs: number }) =>
       withRequestClock(clock, () => withBudget(budgetFor(1), () => client.call({ method: 'GET', path: '/x', idempotent: true, parse: parseText })));
-    // received 1.5 s ago with 1 s kept back: 0.5 s left, too little for this system
-    await expect(ask({ receivedAt: Date.now() - 1500, reserveMs: 1000 })).rejects.toBeInstanceOf(DepartmentUnavailableError);
-    // the same call just received, or with nothing kept back, has the time
-    await expect(ask({ receivedAt: Date.now(), reserveMs: 1000 })).resolves.toBe('ok');
-    await expect(ask({ receivedAt: Date.now() - 1500, reserveMs: 0 })).resolves.toBe('ok');
+    // waited 1.5 s before reaching the subgraph, 1 s kept back: 0.5 s left, too little for this system
+    await expect(ask({ waitedMs: 1500, reserveMs: 1000 })).rejects.toBeInstanceOf(DepartmentUnavailableError);
+    // the same call for a request that had not waited, or with nothing kept back, has the time
+    await expect(ask({ waitedMs: 0, reserveMs: 1000 })).resolves.toBe('ok');
+    await expect(ask({ waitedMs: 1500, reserveMs: 0 })).resolves.toBe('ok');
+    await client.close();
+    await s.close();
+  });
+
+  it('closes its circuit with nothing counted when reset, as after a restart', async () => {
+    let failing = true;
+    const s = await serve((_req, res) => (failing ? res.writeHead(500).end('down') : res.end('ok')));
+    const client = new LegacyClient({ department: 'market', baseUrl: s.url, timeoutMs: 1000, retries: 0, breaker: { resetTimeoutMs: 60_000 } });
+    const get = () => client.call({ method: 'GET', path: '/x', idempotent: true, parse: parseText });
+    for (let i = 0; i < 6; i++) await get().catch(() => undefined);
+    expect(client.circuitState).toBe('open');
+    client.resetCircuit();
+    expect(client.circuitState).toBe('closed');
+    // the failures before the reset are forgotten: one more does not reopen it
+    const before = s.hits();
+    await get().catch(() => undefined);
+    expect(s.hits()).toBe(before + 1);
+    expect(client.circuitState).toBe('closed');
+    failing = false;
+    expect(await get()).toBe('ok');
     await client.close();
     await s.close();
   });

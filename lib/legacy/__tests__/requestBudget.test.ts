@@ -1,9 +1,9 @@
-import { budgetFor, requestReceivedAt, withRequestClock } from '../requestBudget';
+import { budgetFor, requestWaitedMs, withRequestClock } from '../requestBudget';
 
 describe("the consumer's request clock", () => {
-  it('dates the request back by the age the gateway sent', () => {
-    expect(requestReceivedAt('1500', 1_000_000)).toBe(998_500);
-    expect(requestReceivedAt('0', 1_000_000)).toBe(1_000_000);
+  it('reads how long the request waited from the age the gateway sent', () => {
+    expect(requestWaitedMs('1500')).toBe(1500);
+    expect(requestWaitedMs('0')).toBe(0);
   });
 
   it.each([
@@ -15,22 +15,31 @@ describe("the consumer's request clock", () => {
     ['text', 'soon'],
     ['an age over ten minutes', '600001'],
     ['an absurdly long number', '9'.repeat(40)],
-  ])('counts from its own receipt given %s', (_what, header) => {
-    expect(requestReceivedAt(header as string | string[] | undefined, 1_000_000)).toBe(1_000_000);
+  ])('counts no wait given %s', (_what, header) => {
+    expect(requestWaitedMs(header as string | string[] | undefined)).toBe(0);
   });
 
-  it('gives every batch of the request the same start and reserve, and a batch outside any request its own', async () => {
-    const inside = await withRequestClock({ receivedAt: 42, reserveMs: 300 }, async () => {
-      await new Promise((r) => setTimeout(r, 5));
-      return [budgetFor(1), budgetFor(25)];
+  it("starts a lone call's time when it is asked, moved back by the request's wait, with the request's reserve", async () => {
+    const [first, later] = await withRequestClock({ waitedMs: 700, reserveMs: 300 }, async () => {
+      const asked = { at: Date.now(), budget: budgetFor(1) };
+      await new Promise((r) => setTimeout(r, 60));
+      return [asked, { at: Date.now(), budget: budgetFor(1) }];
     });
-    expect(inside).toEqual([
-      { startedAt: 42, calls: 1, reserveMs: 300 },
-      { startedAt: 42, calls: 25, reserveMs: 300 },
-    ]);
+    expect(first.budget).toEqual({ startedAt: first.at - 700, calls: 1, reserveMs: 300 });
+    // a later step of the same request is not charged the steps before it
+    expect(later.budget).toEqual({ startedAt: later.at - 700, calls: 1, reserveMs: 300 });
+    expect(later.budget.startedAt).toBeGreaterThan(first.budget.startedAt);
+  });
+
+  it('gives a batch of several calls its own time from when it is asked, as a batch job', async () => {
+    const { at, budget } = await withRequestClock({ waitedMs: 700, reserveMs: 300 }, async () => ({ at: Date.now(), budget: budgetFor(25) }));
+    expect(budget).toEqual({ startedAt: at, calls: 25, reserveMs: 0 });
+  });
+
+  it('gives a batch outside any request its own start and no reserve', () => {
     const before = Date.now();
-    const outside = budgetFor(3);
-    expect(outside.startedAt).toBeGreaterThanOrEqual(before);
-    expect(outside).toMatchObject({ calls: 3, reserveMs: 0 });
+    const budget = budgetFor(3);
+    expect(budget.startedAt).toBeGreaterThanOrEqual(before);
+    expect(budget).toMatchObject({ calls: 3, reserveMs: 0 });
   });
 });
