@@ -15,6 +15,7 @@ import { createGraphQLListener, listen, sendJson, type Listening, type RequestAr
 import { maskError } from '../lib/subgraph/errors';
 import type { GatewayContext } from './context';
 import { SubgraphDataSource, keepAliveFetcher } from './SubgraphDataSource';
+import { useAdmission } from './useAdmission';
 import { useAudit, type Audit } from './useAudit';
 import { useAuthentication } from './useAuthentication';
 import { withFieldAccess } from './useFieldAccess';
@@ -55,6 +56,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const audit: Audit = useAudit({ pool });
   const redis = config.redisUrl ? createRedis(config.redisUrl, config.redisKeyPrefix) : null;
   const rateLimit = useRateLimit({ perMinute: config.rateLimitPerMinute, redis });
+  const admission = useAdmission({ maxSubjectsInFlight: config.maxSubjectsInFlight });
   const supergraphSdl = options.supergraphSdl ?? fs.readFileSync(SUPERGRAPH_FILE, 'utf8');
   const access = collectAccessPolicies(parse(supergraphSdl));
   // @apollo/gateway otherwise exports usage metrics to Apollo and probes cloud metadata servers
@@ -80,6 +82,8 @@ export function createGateway(options: GatewayOptions): Gateway {
       // limits first: the cheapest refusal of the most expensive requests
       useQueryLimits(),
       useUsccValidation(),
+      // a heap holds only so many subjects' answers at once
+      admission.plugin,
       ...(config.production ? [ApolloServerPluginDisableSuggestions()] : []),
       ...(options.plugins ?? []),
     ],

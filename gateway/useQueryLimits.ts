@@ -44,7 +44,8 @@ export function isTokenLimitError(message: string): boolean {
   return /Document contains more th(?:an|at) \d+ tokens/.test(message);
 }
 
-function countSubjects(document: DocumentNode, variables: Record<string, unknown>): number {
+/** subjects a request asks for by `subjects(usccs:)`, aliases summed */
+export function countSubjects(document: DocumentNode, variables: Record<string, unknown>): number {
   let count = 0;
   for (const def of document.definitions) {
     if (def.kind !== Kind.OPERATION_DEFINITION) continue;

@@ -79,6 +79,8 @@ export interface Config {
    * within the department's timeout of sending the request (RESPONSE_RESERVE_MS)
    */
   responseReserveMs: number;
+  /** subjects the gateway works on at once; larger requests wait their turn (MAX_SUBJECTS_IN_FLIGHT) */
+  maxSubjectsInFlight: number;
   /** requests per consumer organization per minute (RATE_LIMIT_PER_MINUTE) */
   rateLimitPerMinute: number;
   /** largest request body the gateway reads (MAX_BODY_BYTES) */
@@ -222,6 +224,8 @@ export function loadConfig(env: Env = process.env): Config {
     legacyUrls,
     departments,
     responseReserveMs,
+    // at least one request of the most subjects SPEC allows (500), or it could never be admitted
+    maxSubjectsInFlight: int(env, 'MAX_SUBJECTS_IN_FLIGHT', 600, 500, 1_000_000),
     rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 6000, 1, 10_000_000),
     maxBodyBytes: int(env, 'MAX_BODY_BYTES', 256 * 1024, 1024, 64 * 1024 * 1024),
     credentials: {

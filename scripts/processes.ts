@@ -22,9 +22,11 @@ export interface ServiceSpec {
 /**
  * The gateway's heap is capped: its live set is small (caches are bounded), and without a cap V8
  * lets the old generation grow to several hundred MB under load before collecting (measured: RSS
- * 365 MB uncapped vs ~180 MB with the cap, same throughput; see bench/results).
+ * 365 MB uncapped, ~200 MB with the cap, same throughput; see bench/results). 256 MB holds the
+ * ~40 MB base and the ~100 MB one `subjects(usccs:)` of 500 full profiles needs at its peak (at
+ * 128 MB that request crashed the process); useAdmission keeps several from coinciding.
  */
-export const GATEWAY_NODE_ARGS = ['--max-old-space-size=128'];
+export const GATEWAY_NODE_ARGS = ['--max-old-space-size=256'];
 
 export interface RunningService {
   name: string;

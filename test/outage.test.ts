@@ -98,8 +98,9 @@ describe("deadlines count from the consumer's request", () => {
       method: 'POST',
       headers: { 'content-type': 'application/json', [INTERNAL_TOKEN_HEADER]: token, [REQUEST_AGE_HEADER]: String(ageMs) },
       body: JSON.stringify({
-        query: `query($r: [_Any!]!) { _entities(representations: $r) { ... on Subject { ${SECTION[d]} } } }`,
-        variables: { r: [usccs].flat().map((uscc) => ({ __typename: 'Subject', uscc })) },
+        // named as the gateway names it: the subgraph reads how many subjects a fetch is about from it
+        query: `query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Subject { ${SECTION[d]} } } }`,
+        variables: { representations: [usccs].flat().map((uscc) => ({ __typename: 'Subject', uscc })) },
       }),
     });
     return { status: res.status, body: (await res.json()) as { data: { _entities: Record<string, unknown>[] }; errors?: { path?: (string | number)[]; extensions?: Record<string, unknown> }[] } };
@@ -123,12 +124,12 @@ describe("deadlines count from the consumer's request", () => {
     },
   );
 
-  it('charges the wait to a lone look-up, not to a batch job: a request for many subjects keeps each batch its whole timeout', async () => {
+  it('charges the wait to a fetch about one subject, not to a batch job: a fetch about many keeps each batch its whole timeout', async () => {
     stack.standIns.tax.setFaults({ latencyMs: 300 });
-    // waited 400 ms: a lone call has 600 − 400 − 100 (reserve) = 100 ms left, too little
+    // waited 400 ms: one subject's look-up has 600 − 400 − 100 (reserve) = 100 ms left, too little
     const lone = await entities('tax', freshTaxpayer().uscc, 400);
     expect(lone.body.errors?.map((e) => e.extensions)).toEqual([{ code: 'DEPARTMENT_UNAVAILABLE', department: 'TAX' }]);
-    // 25 subjects are two calls of 20: a batch, with its 600 ms from when it was asked
+    // 25 subjects (two calls of 20) are a batch job, with its 600 ms from when it was asked
     stack.standIns.tax.reset();
     stack.standIns.tax.setFaults({ latencyMs: 300 });
     const batch = await entities('tax', Array.from({ length: 25 }, () => freshTaxpayer().uscc), 400);

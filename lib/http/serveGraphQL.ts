@@ -26,6 +26,8 @@ export type RouteHandler = (req: http.IncomingMessage, res: http.ServerResponse)
 export interface RequestArrival {
   /** when the request reached this process's handler (ms since the epoch) */
   receivedAt: number;
+  /** the parsed JSON body: `query`, `variables`, `operationName` */
+  body: Record<string, unknown>;
 }
 
 export interface ServeGraphQLOptions<TContext extends BaseContext> {
@@ -102,7 +104,7 @@ export function createGraphQLListener<TContext extends BaseContext>(options: Ser
   const routes = options.routes ?? {};
 
   return async (req, res) => {
-    const arrival: RequestArrival = { receivedAt: Date.now() };
+    const receivedAt = Date.now();
     const path = (req.url ?? '/').split('?')[0];
     const route = routes[`${req.method} ${path}`];
     try {
@@ -115,7 +117,7 @@ export function createGraphQLListener<TContext extends BaseContext>(options: Ser
         throw new HttpError(400, 'BAD_REQUEST', 'request body must be a JSON object (batched requests are not supported)');
       }
       // Context first: an unauthenticated request is refused before anything is parsed or planned.
-      const context = await options.context(req, res, arrival);
+      const context = await options.context(req, res, { receivedAt, body: body as Record<string, unknown> });
 
       const headers = new HeaderMap();
       for (const [key, value] of Object.entries(req.headers)) {

@@ -6,20 +6,21 @@ import { AsyncLocalStorage } from 'node:async_hooks';
  * client reads it. One subject's section gets one deadline — however the call queues — while a
  * batch of hundreds gets a deadline per round of the system's slots.
  *
- * For a lone look-up (one call to the system: a single subject's section) the department's
+ * For a fetch about one subject — a profile page, a 信用核查 at a service hall — the department's
  * timeout is what the consumer waits for it (SPEC §6), so the time the request waited before
  * reaching this subgraph counts too: under load a request can spend a good part of a second in
  * the gateway and the platform hop first. The gateway says how long it has held the request
  * (REQUEST_AGE_HEADER, relative like gRPC's grpc-timeout, so no two hosts' clocks are compared);
- * the look-up's time starts that much before it was asked, and a reserve is kept back for the
- * answer's way back (the rest of the subgraph, the gateway's merge, audit commit and send).
+ * the subgraph runs such a fetch in a RequestClock, each batch's time starts that much before it
+ * was asked, and a reserve is kept back for the answer's way back (the rest of the subgraph, the
+ * gateway's merge, audit commit and send). The subgraph's own staging is not charged: a later
+ * step (tax by old number, customs' CSV after the mapping) starts its own time.
  *
- * A batch of several calls (a request for many subjects) is a batch job: its answer waits for the
- * slowest department's rounds anyway, so each batch gets its timeout per round from when it was
- * asked. Charging it the wait would cut a slow but working system short for nothing — measured:
- * a 100-code market call of a 500-subject request, left 1.3 s of its 2 s, failed for 143 subjects.
- * The subgraph's own staging is never charged: a later step (tax by old number, customs' CSV
- * after the mapping) starts its own time.
+ * A fetch about many subjects is a batch job: its answer waits for the slowest department's
+ * rounds anyway, and it may have queued for admission at the gateway, so it gets no clock and
+ * each batch its timeout per round from when it was asked. Charging it the wait cut slow but
+ * working systems short for nothing — measured: 100-code market calls of a 500-subject request,
+ * left 1.3 s of their 2 s, failed for 143 subjects.
  */
 
 /** Sent by the gateway with every subgraph fetch: whole milliseconds it has held the consumer's request. */
@@ -59,9 +60,9 @@ export function withRequestClock<T>(clock: RequestClock, fn: () => Promise<T>): 
   return clocks.run(clock, fn);
 }
 
-/** The budget of a batch of `calls` calls asked for now: a lone call in the current request's clock when there is one. */
+/** The budget of a batch of `calls` calls asked for now, in the current request's clock when it has one. */
 export function budgetFor(calls: number): RequestBudget {
-  const clock = calls <= 1 ? clocks.getStore() : undefined;
+  const clock = clocks.getStore();
   return { startedAt: Date.now() - (clock?.waitedMs ?? 0), calls, reserveMs: clock?.reserveMs ?? 0 };
 }
 

@@ -21,7 +21,7 @@ import { ConsentStore } from '../consent/ConsentStore';
 import { createPool } from '../db/pool';
 import { REQUEST_AGE_HEADER, requestWaitedMs, withRequestClock, type RequestClock } from '../legacy/requestBudget';
 import { SCALARS } from '../graphql/scalars';
-import { HttpError, createGraphQLListener, listen, sendJson, type Listening } from '../http/serveGraphQL';
+import { HttpError, createGraphQLListener, listen, sendJson, type Listening, type RequestArrival } from '../http/serveGraphQL';
 import { maskError } from './errors';
 
 /**
@@ -38,8 +38,12 @@ export interface RequestInfo {
 }
 
 export interface SubgraphContext<TLoaders> extends RequestInfo, AuthorizationContext {
-  /** how long the consumer's request waited before it reached this subgraph: legacy deadlines count it */
-  clock: RequestClock;
+  /**
+   * for a fetch about one subject — what a consumer waits for — how long the request waited
+   * before it reached this subgraph: its legacy deadlines count it (requestBudget.ts); none for a
+   * fetch about many subjects, a batch job whose batches each get their time from when asked
+   */
+  clock: RequestClock | undefined;
   loaders: TLoaders;
   consentStore: ConsentStore;
   pool: Pool;
@@ -74,6 +78,12 @@ export interface Subgraph {
   stop(): Promise<void>;
   /** a department's: closes its legacy system's circuit with nothing counted */
   resetCircuit?(): void;
+}
+
+/** subjects a gateway fetch is about: its `_entities` representations (a root field: one) */
+function subjectsAsked(body: Record<string, unknown>): number {
+  const representations = (body.variables as { representations?: unknown } | undefined)?.representations;
+  return Array.isArray(representations) ? representations.length : 1;
 }
 
 export function createSubgraph<TLoaders>(options: SubgraphOptions<TLoaders>): Subgraph {
@@ -120,7 +130,7 @@ export function createSubgraph<TLoaders>(options: SubgraphOptions<TLoaders>): Su
 
   const verified = new Map<string, { consumer: Consumer; requestId?: string; expiresAtMs: number }>();
 
-  async function context(req: http.IncomingMessage): Promise<SubgraphContext<TLoaders>> {
+  async function context(req: http.IncomingMessage, _res: http.ServerResponse, arrival: RequestArrival): Promise<SubgraphContext<TLoaders>> {
     const token = req.headers[INTERNAL_TOKEN_HEADER];
     if (typeof token !== 'string' || token === '') {
       throw new HttpError(401, 'UNAUTHENTICATED', 'this service only answers the gateway');
@@ -145,7 +155,7 @@ export function createSubgraph<TLoaders>(options: SubgraphOptions<TLoaders>): Su
       return {
         consumer,
         requestId,
-        clock: { waitedMs: requestWaitedMs(req.headers[REQUEST_AGE_HEADER]), reserveMs: config.responseReserveMs },
+        clock: subjectsAsked(arrival.body) <= 1 ? { waitedMs: requestWaitedMs(req.headers[REQUEST_AGE_HEADER]), reserveMs: config.responseReserveMs } : undefined,
         consents,
         consentsUsed: new Map(),
         consentStore,
@@ -172,7 +182,7 @@ export function createSubgraph<TLoaders>(options: SubgraphOptions<TLoaders>): Su
       const listener = createGraphQLListener({
         apollo,
         context,
-        execute: (ctx, run) => withRequestClock(ctx.clock, run),
+        execute: (ctx, run) => (ctx.clock ? withRequestClock(ctx.clock, run) : run()),
         routes: {
           'GET /healthz': (_req, res) => sendJson(res, 200, { status: 'ok', subgraph: options.name }),
         },

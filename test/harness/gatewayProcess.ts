@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { GATEWAY_NODE_ARGS } from '../../scripts/processes';
 
-/** The gateway as its own OS process (for signal tests), configured like a test stack. */
+/** The gateway as its own OS process (signals, memory), with the node flags `npm start` gives it, configured like a test stack. */
 export interface GatewayProcess {
   child: ChildProcess;
   url: string;
@@ -9,7 +10,7 @@ export interface GatewayProcess {
 }
 
 export function startGatewayProcess(env: Record<string, string>): Promise<GatewayProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, '..', '..', 'gateway', 'index.ts')], {
+  const child = spawn(process.execPath, [...GATEWAY_NODE_ARGS, '--import', 'tsx', path.join(__dirname, '..', '..', 'gateway', 'index.ts')], {
     env: { ...process.env, ...env, PORT: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

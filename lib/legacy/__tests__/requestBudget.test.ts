@@ -19,7 +19,7 @@ describe("the consumer's request clock", () => {
     expect(requestWaitedMs(header as string | string[] | undefined)).toBe(0);
   });
 
-  it("starts a lone call's time when it is asked, moved back by the request's wait, with the request's reserve", async () => {
+  it("starts each batch's time when it is asked, moved back by the request's wait, with the request's reserve", async () => {
     const [first, later] = await withRequestClock({ waitedMs: 700, reserveMs: 300 }, async () => {
       const asked = { at: Date.now(), budget: budgetFor(1) };
       await new Promise((r) => setTimeout(r, 60));
@@ -31,12 +31,8 @@ describe("the consumer's request clock", () => {
     expect(later.budget.startedAt).toBeGreaterThan(first.budget.startedAt);
   });
 
-  it('gives a batch of several calls its own time from when it is asked, as a batch job', async () => {
-    const { at, budget } = await withRequestClock({ waitedMs: 700, reserveMs: 300 }, async () => ({ at: Date.now(), budget: budgetFor(25) }));
-    expect(budget).toEqual({ startedAt: at, calls: 25, reserveMs: 0 });
-  });
 
-  it('gives a batch outside any request its own start and no reserve', () => {
+  it('gives a batch outside a request clock (a fetch about many subjects) its own start and no reserve', () => {
     const before = Date.now();
     const budget = budgetFor(3);
     expect(budget.startedAt).toBeGreaterThanOrEqual(before);

@@ -1,0 +1,50 @@
+import { fullProfileFragment } from '../bench/lib/profileQuery';
+import { startGatewayProcess, type GatewayProcess } from './harness/gatewayProcess';
+import { startStack, type Stack } from './harness/stack';
+
+/**
+ * The largest requests SPEC allows, several at once, against the gateway as `npm start` runs it
+ * (its own process, its heap capped): one `subjects(usccs:)` of 500 full profiles needs ~100 MB of
+ * heap at its peak, so three together would exhaust it and crash the process with every request
+ * in it. The gateway admits them in turn (useAdmission) and answers all three.
+ */
+
+let stack: Stack;
+let gateway: GatewayProcess | undefined;
+
+beforeAll(async () => {
+  // generous deadlines: this test is about memory, and jest's other workers share the 2 cores
+  const env = Object.fromEntries(['MARKET', 'TAX', 'COURT', 'CUSTOMS', 'FINANCE'].map((d) => [`${d}_TIMEOUT_MS`, '10000']));
+  stack = await startStack({ env });
+  gateway = await startGatewayProcess(stack.env);
+});
+afterAll(async () => {
+  gateway?.child.kill('SIGKILL');
+  await stack?.stop();
+});
+
+it('answers three concurrent requests for 500 full profiles each, and stays up', async () => {
+  const { url } = gateway!;
+  const token = await stack.token({ role: 'government', org: 'batch-test', purpose: 'financial-supervision' });
+  const query = `query Batch($usccs: [USCC!]!) { subjects(usccs: $usccs) { ...FullProfile } } ${fullProfileFragment()}`;
+  const batch = (k: number) => Array.from({ length: 500 }, (_, i) => stack.world.subject(k * 500 + i).uscc);
+  const answers = await Promise.all(
+    [0, 1, 2].map(async (k) => {
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query, variables: { usccs: batch(k) } }),
+      });
+      const body = (await res.json()) as { data?: { subjects: { uscc: string }[] }; errors?: unknown[] };
+      return { status: res.status, body };
+    }),
+  );
+  answers.forEach(({ status, body }, k) => {
+    expect(status).toBe(200);
+    expect(body.errors).toBeUndefined();
+    expect(body.data!.subjects.map((s) => s.uscc)).toEqual(batch(k));
+  });
+  expect(gateway!.child.exitCode).toBeNull();
+  const health = await fetch(url.replace(/\/graphql$/, '/healthz'));
+  expect(health.status).toBe(200);
+}, 120_000);
