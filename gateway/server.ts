@@ -56,7 +56,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const audit: Audit = useAudit({ pool });
   const redis = config.redisUrl ? createRedis(config.redisUrl, config.redisKeyPrefix) : null;
   const rateLimit = useRateLimit({ perMinute: config.rateLimitPerMinute, redis });
-  const admission = useAdmission({ maxSubjectsInFlight: config.maxSubjectsInFlight });
+  const admission = useAdmission({ maxSubjectsInFlight: config.maxSubjectsInFlight, maxWaitMs: config.admissionWaitMs });
   const supergraphSdl = options.supergraphSdl ?? fs.readFileSync(SUPERGRAPH_FILE, 'utf8');
   const access = collectAccessPolicies(parse(supergraphSdl));
   // @apollo/gateway otherwise exports usage metrics to Apollo and probes cloud metadata servers

@@ -81,6 +81,8 @@ export interface Config {
   responseReserveMs: number;
   /** subjects the gateway works on at once; larger requests wait their turn (MAX_SUBJECTS_IN_FLIGHT) */
   maxSubjectsInFlight: number;
+  /** most a large request waits for admission before HTTP 503 (ADMISSION_WAIT_MS) */
+  admissionWaitMs: number;
   /** requests per consumer organization per minute (RATE_LIMIT_PER_MINUTE) */
   rateLimitPerMinute: number;
   /** largest request body the gateway reads (MAX_BODY_BYTES) */
@@ -226,6 +228,7 @@ export function loadConfig(env: Env = process.env): Config {
     responseReserveMs,
     // at least one request of the most subjects SPEC allows (500), or it could never be admitted
     maxSubjectsInFlight: int(env, 'MAX_SUBJECTS_IN_FLIGHT', 600, 500, 1_000_000),
+    admissionWaitMs: int(env, 'ADMISSION_WAIT_MS', 30_000, 1000, 600_000),
     rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 6000, 1, 10_000_000),
     maxBodyBytes: int(env, 'MAX_BODY_BYTES', 256 * 1024, 1024, 64 * 1024 * 1024),
     credentials: {

@@ -24,6 +24,8 @@ describe('configuration', () => {
     ['DATABASE_URL', 'not a url'],
     ['TAX_LEGACY_URL', 'ftp://x'],
     ['JWT_SECRET', 'short'],
+    ['MAX_SUBJECTS_IN_FLIGHT', '499'],
+    ['ADMISSION_WAIT_MS', '0'],
   ])('refuses %s=%s with an error naming the variable', (variable, value) => {
     expect(() => loadConfig({ [variable]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [variable]: value })).toThrow(new RegExp(`^${variable}: `));
