@@ -74,9 +74,9 @@ export interface Config {
   legacyUrls: Record<Department, string>;
   departments: Record<Department, DepartmentPolicy>;
   /**
-   * kept back from every department's deadline for the answer's way back — the rest of the
-   * subgraph, the gateway's merge, audit commit and send — so that the consumer has the answer
-   * within the department's timeout of sending the request (RESPONSE_RESERVE_MS)
+   * kept back from the deadlines of a fetch about one subject for the answer's way back — the
+   * rest of the subgraph, the gateway's merge, audit commit and send — so that the consumer has
+   * the answer within the department's timeout of sending the request (RESPONSE_RESERVE_MS)
    */
   responseReserveMs: number;
   /** subjects the gateway works on at once; larger requests wait their turn (MAX_SUBJECTS_IN_FLIGHT) */
