@@ -4,6 +4,7 @@ import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
 import { GraphQLError, Kind, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { MAX_SUBJECTS_PER_REQUEST } from '../lib/config';
 import type { GatewayContext } from './context';
 
 /**
@@ -31,7 +32,7 @@ export const DEFAULT_QUERY_LIMITS: QueryLimits = {
   maxDirectives: 10,
   maxCost: 5000,
   maxTokens: 2000,
-  maxSubjects: 500,
+  maxSubjects: MAX_SUBJECTS_PER_REQUEST,
 };
 
 export function tooComplex(message: string): GraphQLError {

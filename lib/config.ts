@@ -49,6 +49,9 @@ export const DEFAULT_DEPARTMENT_POLICIES: Record<Department, DepartmentPolicy> =
   finance: { timeoutMs: 2000, retries: 1, cacheTtlSeconds: 60, maxStaleSeconds: 3600, breakerResetMs: 5000 },
 };
 
+/** SPEC §5: `subjects(usccs:)` takes at most 500 codes; the query limits refuse more, admission must fit one. */
+export const MAX_SUBJECTS_PER_REQUEST = 500;
+
 /**
  * See Config.responseReserveMs. Measured in bench/scenarios/hungDepartment.ts: when the 50
  * requests in flight as the court hung reached their deadline together, the gateway took up to
@@ -226,8 +229,8 @@ export function loadConfig(env: Env = process.env): Config {
     legacyUrls,
     departments,
     responseReserveMs,
-    // at least one request of the most subjects SPEC allows (500), or it could never be admitted
-    maxSubjectsInFlight: int(env, 'MAX_SUBJECTS_IN_FLIGHT', 600, 500, 1_000_000),
+    // at least one request of the most subjects SPEC allows, or it could never be admitted
+    maxSubjectsInFlight: int(env, 'MAX_SUBJECTS_IN_FLIGHT', 600, MAX_SUBJECTS_PER_REQUEST, 1_000_000),
     admissionWaitMs: int(env, 'ADMISSION_WAIT_MS', 30_000, 1000, 600_000),
     rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 6000, 1, 10_000_000),
     maxBodyBytes: int(env, 'MAX_BODY_BYTES', 256 * 1024, 1024, 64 * 1024 * 1024),

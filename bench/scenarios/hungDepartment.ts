@@ -333,7 +333,7 @@ export async function hungDepartment(ctx: BenchContext): Promise<ScenarioResult>
       note:
         `max ${load.latencyMs.max} ms; ${overBound} of ${sorted.length} responses (${pct(overBound, sorted.length)}%) took ≥ ${bound} ms` +
         (slowSeconds.length ? `, by second of the run: ${slowSeconds.slice(0, 12).join('; ')}${slowSeconds.length > 12 ? '; …' : ''}` : '') +
-        `. Each section's deadline counts from when the gateway received the request, less the ${ctx.stack.config.responseReserveMs} ms reserve (RESPONSE_RESERVE_MS) for the answer's way back; ` +
+        `. A one-subject fetch's deadline counts the time the request waited in the gateway and the platform hop, less the ${ctx.stack.config.responseReserveMs} ms reserve (RESPONSE_RESERVE_MS) for the answer's way back; ` +
         `responses over the bound are requests whose way back took longer than the reserve. ` +
         `Same load with every department up (baseline, ${baselineSeconds} s just before, other fresh subjects): p50 ${baseline.latencyMs.p50} ms, p99 ${baseline.latencyMs.p99} ms.`,
     },
