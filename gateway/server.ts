@@ -53,7 +53,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   }
   // Short timeouts: an unreachable ledger must fail closed quickly, not hold responses.
   const pool = createPool(config.databaseUrl, { connectionTimeoutMillis: 1000, statement_timeout: 10_000, max: 8 });
-  const audit: Audit = useAudit({ pool });
+  const audit: Audit = useAudit({ pool, ...config.audit });
   const redis = config.redisUrl ? createRedis(config.redisUrl, config.redisKeyPrefix) : null;
   const rateLimit = useRateLimit({ perMinute: config.rateLimitPerMinute, redis });
   const admission = useAdmission({ maxSubjectsInFlight: config.maxSubjectsInFlight, maxWaitMs: config.admissionWaitMs });

@@ -1,6 +1,7 @@
 import type { GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
 import type { Pool } from 'pg';
 import { AuditLedger, AuditUnavailable, type AuditInput } from '../lib/audit/AuditLedger';
+import { ledgerProof } from '../lib/audit/ledgerProof';
 import { dropExpiredPartitions, ensurePartitions } from '../lib/audit/schema';
 import type { GatewayContext } from './context';
 import type { FieldOutcome } from './resultWalk';
@@ -13,6 +14,10 @@ import { AuditUnavailableError } from './useFieldAccess';
 
 export interface AuditOptions {
   pool: Pool;
+  /** the key the chain and its anchors are MACed with; never stored in the database (AUDIT_HMAC_KEY) */
+  hmacKey: string;
+  /** where each chain's MACed head is appended after every group commit (AUDIT_CHECKPOINT_DIR) */
+  checkpointDir: string;
   /** months of entries kept; at least 6 (网络安全法) */
   retentionMonths?: number;
   /** how often partitions are created ahead and expired ones dropped */
@@ -52,13 +57,14 @@ export function toEntries(outcomes: FieldOutcome[], rc: Pick<GatewayGraphQLReque
 }
 
 export function useAudit(options: AuditOptions): Audit {
-  const ledger = new AuditLedger({ pool: options.pool });
+  const { key, checkpoints } = ledgerProof(options);
+  const ledger = new AuditLedger({ pool: options.pool, key, checkpoints });
   const retentionMonths = options.retentionMonths ?? 7;
   let timer: NodeJS.Timeout | undefined;
   const maintain = async () => {
     try {
       await ensurePartitions(options.pool);
-      await dropExpiredPartitions(options.pool, retentionMonths);
+      await dropExpiredPartitions(options.pool, { retentionMonths, key });
     } catch (e) {
       process.stderr.write(`audit maintenance failed: ${(e as Error).message}\n`);
     }

@@ -1,3 +1,5 @@
+import path from 'node:path';
+
 /**
  * Configuration, read once from the environment through one validated schema (SPEC §4).
  * A bad value stops the process at start with one line naming the variable (`exitOnConfigError`).
@@ -90,6 +92,12 @@ export interface Config {
   rateLimitPerMinute: number;
   /** largest request body the gateway reads (MAX_BODY_BYTES) */
   maxBodyBytes: number;
+  /**
+   * the audit ledger's proof against someone with write access to its database (SPEC §8): the key
+   * its chain and anchors are MACed with (AUDIT_HMAC_KEY, never stored in the database) and the
+   * directory outside the database where each chain's signed head is appended (AUDIT_CHECKPOINT_DIR)
+   */
+  audit: { hmacKey: string; checkpointDir: string };
   credentials: {
     marketApiKey: string;
     taxUser: string;
@@ -104,6 +112,9 @@ export interface Config {
 /** Development defaults: safe only on a developer's machine, refused in production. */
 export const DEVELOPMENT_JWT_SECRET = 'credit-graph-development-key-not-for-production';
 export const DEVELOPMENT_INTERNAL_SECRET = 'credit-graph-internal-development-key';
+export const DEVELOPMENT_AUDIT_HMAC_KEY = 'credit-graph-audit-development-key-not-for-production';
+/** beside the embedded database's ./data/pglite: one checkpoint directory per ledger database */
+export const DEFAULT_AUDIT_CHECKPOINT_DIR = path.join(__dirname, '..', 'data', 'audit-checkpoints');
 export const DEFAULT_JWT_ISSUER = 'credit-graph-dev';
 export const DEFAULT_JWT_AUDIENCE = 'credit-graph';
 
@@ -234,6 +245,10 @@ export function loadConfig(env: Env = process.env): Config {
     admissionWaitMs: int(env, 'ADMISSION_WAIT_MS', 30_000, 1000, 600_000),
     rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 6000, 1, 10_000_000),
     maxBodyBytes: int(env, 'MAX_BODY_BYTES', 256 * 1024, 1024, 64 * 1024 * 1024),
+    audit: {
+      hmacKey: secret(env, 'AUDIT_HMAC_KEY', DEVELOPMENT_AUDIT_HMAC_KEY, production),
+      checkpointDir: path.resolve(text(env, 'AUDIT_CHECKPOINT_DIR', DEFAULT_AUDIT_CHECKPOINT_DIR)),
+    },
     credentials: {
       marketApiKey: text(env, 'MARKET_API_KEY', 'dev'),
       taxUser: text(env, 'TAX_USER', 'dev'),

@@ -1,16 +1,21 @@
 import path from 'node:path';
 import { Pool } from 'pg';
+import { ledgerProof } from '../lib/audit/ledgerProof';
 import { verifyLedger } from '../lib/audit/verify';
+import { loadConfigOrExit } from '../lib/config';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../lib/db/embeddedPostgres';
 import { ROOT } from './processes';
 
 /**
- * `npm run --silent audit:verify`: walks the ledger's hash chains. Exit 0 with last line
- * `ok N records`, or exit 1 naming the first broken record. Without DATABASE_URL it reads the
- * embedded database: through the running `npm start` if there is one, else opening ./data itself.
+ * `npm run --silent audit:verify`: walks the ledger's keyed hash chains against the checkpoints
+ * kept outside the database (AUDIT_HMAC_KEY and AUDIT_CHECKPOINT_DIR, as the gateway was given).
+ * Exit 0 with last line `ok N records`, or exit 1 naming the first problem. Without DATABASE_URL
+ * it reads the embedded database: through the running `npm start` if there is one, else opening
+ * ./data itself.
  */
 async function main(): Promise<number> {
-  let url = process.env.DATABASE_URL;
+  const config = loadConfigOrExit();
+  let url = config.databaseUrl;
   let embedded: EmbeddedPostgres | undefined;
   if (!url) {
     const port = Number(process.env.EMBEDDED_DB_PORT ?? 4099);
@@ -28,12 +33,7 @@ async function main(): Promise<number> {
   }
   const pool = new Pool({ connectionString: url, max: 2 });
   try {
-    const exists = await pool.query(`SELECT to_regclass('audit_entries') AS t`);
-    if (!exists.rows[0].t) {
-      process.stdout.write('ok 0 records\n');
-      return 0;
-    }
-    const result = await verifyLedger(pool);
+    const result = await verifyLedger(pool, ledgerProof(config.audit));
     if (result.ok) {
       process.stdout.write(`ok ${result.records} records\n`);
       return 0;

@@ -1,4 +1,5 @@
 import { Pool } from 'pg';
+import { ledgerProof } from '../lib/audit/ledgerProof';
 import { verifyLedger } from '../lib/audit/verify';
 import { startGatewayProcess, type GatewayProcess } from './harness/gatewayProcess';
 import { startStack, type Stack } from './harness/stack';
@@ -53,5 +54,5 @@ it('loses no entry of any response a client received when the gateway is SIGKILL
   const { rows } = await pool.query(`SELECT DISTINCT request_id FROM audit_entries WHERE request_id = ANY($1)`, [received]);
   expect(received.length).toBeGreaterThanOrEqual(150);
   expect(rows.length).toBe(received.length);
-  expect((await verifyLedger(pool)).ok).toBe(true);
+  expect((await verifyLedger(pool, ledgerProof(stack.config.audit))).ok).toBe(true);
 }, 60_000);

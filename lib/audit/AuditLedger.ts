@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import type { Pool } from 'pg';
-import { GENESIS_HASH, entryHash, type AuditRecord } from './hash';
+import type { CheckpointStore } from './CheckpointStore';
+import { GENESIS_HASH, type AuditRecord } from './hash';
+import type { LedgerKey } from './LedgerKey';
 import { toRow } from './row';
 import { ensurePartitions, migrateAudit } from './schema';
 
@@ -13,6 +15,12 @@ import { ensurePartitions, migrateAudit } from './schema';
  * Each process writes its own chain (a fresh chain id per start): no two writers ever contend for
  * a chain head, so gateway replicas need no coordination, and a crash leaves a chain that ends
  * at its last committed entry.
+ *
+ * Against someone with write access to the database (SPEC §8): every hash is an HMAC under a key
+ * the database never holds (LedgerKey), and after each group commit the new head is appended,
+ * MACed, to a checkpoint store outside the database (CheckpointStore) before any request of the
+ * group is released, so every acknowledged response's entries are covered by a proof that neither
+ * a recomputed chain nor a deleted chain, tail or table can satisfy.
  */
 
 export type AuditInput = Omit<AuditRecord, 'chainId' | 'seq'>;
@@ -27,6 +35,8 @@ interface Pending {
 
 export interface AuditLedgerOptions {
   pool: Pool;
+  key: LedgerKey;
+  checkpoints: CheckpointStore;
   /** how long a failure keeps the ledger marked unavailable before the next attempt */
   unavailableForMs?: number;
   /** largest group committed in one statement */
@@ -46,12 +56,16 @@ export class AuditLedger {
   private flushing = false;
   private failedAt = 0;
   private readonly pool: Pool;
+  private readonly key: LedgerKey;
+  private readonly checkpoints: CheckpointStore;
   private readonly unavailableForMs: number;
   private readonly maxBatchEntries: number;
   readonly stats: AuditLedgerStats = { commits: 0, entries: 0 };
 
   constructor(options: AuditLedgerOptions) {
     this.pool = options.pool;
+    this.key = options.key;
+    this.checkpoints = options.checkpoints;
     this.unavailableForMs = options.unavailableForMs ?? 1000;
     this.maxBatchEntries = options.maxBatchEntries ?? 50_000;
   }
@@ -98,7 +112,7 @@ export class AuditLedger {
     for (const p of group) {
       for (const e of p.entries) {
         const record: AuditRecord = { ...e, chainId: this.chainId, seq: ++seq };
-        const hash = entryHash(head, record);
+        const hash = this.key.entry(head, record);
         records.push({ ...record, prevHash: head, hash });
         head = hash;
       }
@@ -122,18 +136,29 @@ export class AuditLedger {
          ON CONFLICT (chain_id) DO UPDATE SET last_seq = EXCLUDED.last_seq, last_hash = EXCLUDED.last_hash, updated_at = EXCLUDED.updated_at`,
         [rows, this.chainId, seq, head],
       );
-      // The chain head moves only once the rows are committed.
-      this.seq = seq;
-      this.head = head;
-      this.stats.commits += 1;
-      this.stats.entries += records.length;
-      for (const p of group) p.resolve();
     } catch (e) {
-      this.failedAt = Date.now();
-      const error = new AuditUnavailable(`audit ledger write failed: ${(e as Error).message}`);
-      for (const p of group) p.reject(error);
-      // Whatever queued behind a failed write fails too: no entry may be reordered around a gap.
-      for (const p of this.queue.splice(0)) p.reject(error);
+      return this.fail(group, `audit ledger write failed: ${(e as Error).message}`);
     }
+    // The chain head moves only once the rows are committed.
+    this.seq = seq;
+    this.head = head;
+    this.stats.commits += 1;
+    this.stats.entries += records.length;
+    try {
+      await this.checkpoints.append({ chainId: this.chainId, seq, hash: head });
+    } catch (e) {
+      // The rows are committed but their proof outside the database is not: fail closed, as for a
+      // failed write. The next checkpoint that succeeds covers these entries too.
+      return this.fail(group, `audit checkpoint write failed: ${(e as Error).message}`);
+    }
+    for (const p of group) p.resolve();
+  }
+
+  private fail(group: Pending[], message: string): void {
+    this.failedAt = Date.now();
+    const error = new AuditUnavailable(message);
+    for (const p of group) p.reject(error);
+    // Whatever queued behind a failed write fails too: no entry may be reordered around a gap.
+    for (const p of this.queue.splice(0)) p.reject(error);
   }
 }

@@ -1,6 +1,4 @@
-import { createHash } from 'node:crypto';
-
-/** What one ledger entry says; the hash covers exactly these fields plus the previous hash. */
+/** What one ledger entry says; its hash (LedgerKey.entry) covers exactly these fields plus the previous hash. */
 export interface AuditRecord {
   chainId: string;
   seq: number;
@@ -38,8 +36,4 @@ export function canonical(r: AuditRecord): string {
     r.consentId,
     r.operationName,
   ]);
-}
-
-export function entryHash(prevHash: string, r: AuditRecord): string {
-  return createHash('sha256').update(prevHash).update('\n').update(canonical(r)).digest('hex');
 }

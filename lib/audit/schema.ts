@@ -1,10 +1,12 @@
 import type { Pool, PoolClient } from 'pg';
+import type { LedgerKey } from './LedgerKey';
 
 /**
  * The audit ledger's tables (SPEC §8). Entries are range-partitioned by month on `at`, so
  * retention drops whole partitions and never rewrites a row. Each gateway process writes its own
  * hash chain (`chain_id`), numbered by `seq`; `audit_anchors` keeps, for every dropped partition,
- * the last hash it held per chain, so the rest still verifies after old months are gone;
+ * the last hash it held per chain, MACed under the ledger key (a copied hash is no anchor), so the
+ * rest still verifies after old months are gone;
  * `audit_chains` holds each chain's head, written in the same statement as its entries, so a
  * removed last entry is detected too.
  */
@@ -50,6 +52,7 @@ export async function migrateAudit(db: Pool | PoolClient): Promise<void> {
       dropped_at timestamptz NOT NULL DEFAULT now(),
       PRIMARY KEY (chain_id, seq)
     );
+    ALTER TABLE audit_anchors ADD COLUMN IF NOT EXISTS mac text;
   `);
 }
 
@@ -72,11 +75,20 @@ export async function ensurePartitions(db: Pool | PoolClient, now = new Date(), 
   }
 }
 
+export interface RetentionOptions {
+  /** months of entries kept; at least 6 (网络安全法) */
+  retentionMonths: number;
+  /** MACs the anchors, so nobody without it can anchor a chain whose first entries they removed */
+  key: LedgerKey;
+  now?: Date;
+}
+
 /**
- * Drops the partitions whose whole month is older than `retentionMonths` (at least 6, 网络安全法),
- * recording per chain the last hash each held so verification of the rest still anchors.
+ * Drops the partitions whose whole month is older than `retentionMonths`, recording per chain the
+ * last hash each held (keyed) so verification of the rest still anchors.
  */
-export async function dropExpiredPartitions(pool: Pool, retentionMonths: number, now = new Date()): Promise<string[]> {
+export async function dropExpiredPartitions(pool: Pool, options: RetentionOptions): Promise<string[]> {
+  const { retentionMonths, key, now = new Date() } = options;
   if (!Number.isInteger(retentionMonths) || retentionMonths < RETENTION_MONTHS_MINIMUM) {
     throw new Error(`retentionMonths must be a whole number ≥ ${RETENTION_MONTHS_MINIMUM}, got ${retentionMonths}`);
   }
@@ -94,12 +106,16 @@ export async function dropExpiredPartitions(pool: Pool, retentionMonths: number,
     const client = await pool.connect();
     try {
       await client.query('BEGIN');
-      await client.query(
-        `INSERT INTO audit_anchors (chain_id, seq, hash, partition_name)
-           SELECT DISTINCT ON (chain_id) chain_id, seq, hash, $1 FROM ${name} ORDER BY chain_id, seq DESC
-         ON CONFLICT DO NOTHING`,
-        [name],
+      const lasts = await client.query<{ chain_id: string; seq: string; hash: string }>(
+        `SELECT DISTINCT ON (chain_id) chain_id, seq, hash FROM ${name} ORDER BY chain_id, seq DESC`,
       );
+      for (const r of lasts.rows) {
+        const mac = key.anchor({ chainId: r.chain_id, seq: Number(r.seq), hash: r.hash });
+        await client.query(
+          `INSERT INTO audit_anchors (chain_id, seq, hash, partition_name, mac) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
+          [r.chain_id, r.seq, r.hash, name, mac],
+        );
+      }
       await client.query(`DROP TABLE ${name}`);
       await client.query('COMMIT');
       dropped.push(name);

@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import Redis from 'ioredis';
 import { TEST_REDIS_URL, createTestSchema } from './database';
 import { signDevToken, type DevTokenClaims } from '../../lib/auth/devToken';
@@ -52,6 +55,9 @@ export interface Stack {
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const database = await createTestSchema();
+  // The ledger's proof outside the database belongs to this stack's schema alone; the same
+  // variables reach a gateway process and audit:verify through `env`.
+  const checkpointDir = fs.mkdtempSync(path.join(os.tmpdir(), `audit-checkpoints-${database.schema}-`));
   const baseEnv: Record<string, string> = {
     WORLD_SIZE: '10000',
     WORLD_SEED: '1',
@@ -59,6 +65,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     DATABASE_URL: database.url,
     REDIS_URL: TEST_REDIS_URL,
     REDIS_KEY_PREFIX: `test:${database.schema}:`,
+    AUDIT_CHECKPOINT_DIR: checkpointDir,
     ...options.env,
   };
   const preConfig = loadConfig(baseEnv);
@@ -138,6 +145,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await Promise.all(subgraphs.map((s) => s.stop()));
       await Promise.all(DEPARTMENTS.map((d) => standIns[d].close()));
       await database.drop();
+      fs.rmSync(checkpointDir, { recursive: true, force: true });
     },
   };
 }
