@@ -1,4 +1,5 @@
 import { SignJWT, UnsecuredJWT } from 'jose';
+import { Pool } from 'pg';
 import { INTERNAL_TOKEN_HEADER, signInternalToken } from '../lib/auth/internalToken';
 import { subjectsWhere } from '../legacy/world';
 import type { Subject } from '../legacy/world/types';
@@ -7,25 +8,39 @@ import { startStack, type Stack } from './harness/stack';
 /** Who may see what (SPEC §5, §7), each rule proved by a request that would succeed without it. */
 
 let stack: Stack;
+let pool: Pool;
 let withFinance: Subject[];
 
 beforeAll(async () => {
   stack = await startStack();
+  pool = new Pool({ connectionString: stack.databaseUrl, max: 2 });
   withFinance = subjectsWhere(stack.world, (s) => s.finance !== null, { count: 4, what: 'subjects with finance records' });
 });
-afterAll(() => stack?.stop());
+afterAll(async () => {
+  await pool?.end();
+  await stack?.stop();
+});
 
 const FINANCE_QUERY = (uscc: string) => `{ subject(uscc: "${uscc}") { uscc finance { loanBalance } } }`;
 
-async function grant(subject: string, grantee: string, expiresAt = new Date(Date.now() + 86_400_000).toISOString()): Promise<string> {
+async function grant(subject: string, grantee: string, expiresAt = new Date(Date.now() + 86_400_000).toISOString(), purpose = 'financing'): Promise<string> {
   const token = await stack.token({ role: 'subject', subject });
   const { body } = await stack.query(
     `mutation G($i: GrantConsentInput!) { grantConsent(input: $i) { id status subject grantee purpose } }`,
-    { token, variables: { i: { subject, grantee, purpose: 'financing', expiresAt } } },
+    { token, variables: { i: { subject, grantee, purpose, expiresAt } } },
   );
   expect(body.errors).toBeUndefined();
-  expect(body.data.grantConsent).toMatchObject({ status: 'ACTIVE', subject, grantee, purpose: 'financing' });
+  expect(body.data.grantConsent).toMatchObject({ status: 'ACTIVE', subject, grantee, purpose });
   return body.data.grantConsent.id;
+}
+
+/** The ledger's entry for one field of one request (the gateway files entries under x-request-id). */
+async function entryOf(res: { headers: Headers }, subject: string, field: string) {
+  const { rows } = await pool.query(
+    `SELECT decision, reason, consent_id, consumer_org, purpose FROM audit_entries WHERE request_id = $1 AND subject = $2 AND field = $3`,
+    [res.headers.get('x-request-id'), subject, field],
+  );
+  return rows;
 }
 
 describe('authentication', () => {
@@ -107,11 +122,17 @@ describe('FINANCING fields', () => {
   it('refuses role public statically: null with FORBIDDEN and no subgraph or department asked', async () => {
     const token = await stack.token({ role: 'public' });
     await stack.resetLegacy();
+    const before = stack.subgraphRequests();
     const { body } = await stack.query(FINANCE_QUERY(withFinance[0].uscc), { token });
     expect(body.data.subject).toEqual({ uscc: withFinance[0].uscc, finance: null });
     expect(body.errors).toHaveLength(1);
     expect(body.errors![0]).toMatchObject({ path: ['subject', 'finance'], extensions: { code: 'FORBIDDEN' } });
     expect(stack.legacyStats().finance.requests).toBe(0);
+    // The gateway refused before planning: only the platform was asked (for the Subject root),
+    // the finance subgraph not at all — its own shield would also have refused, but later.
+    const after = stack.subgraphRequests();
+    expect(after.finance - before.finance).toBe(0);
+    expect(after.platform - before.platform).toBe(1);
   });
 
   it('refuses an auditor and a government consumer without the supervision purpose', async () => {
@@ -161,11 +182,48 @@ describe('FINANCING fields', () => {
     const s = withFinance[1];
     const id = await grant(s.uscc, 'bank-c');
     const bank = await stack.token({ role: 'bank', org: 'bank-c', purpose: 'financing' });
-    expect((await stack.query(FINANCE_QUERY(s.uscc), { token: bank })).body.data.subject.finance).not.toBeNull();
+    expect((await stack.query(FINANCE_QUERY(s.uscc), { token: bank })).body.data.subject.finance).toEqual({ loanBalance: expect.stringMatching(/^\d+\.\d{2}$/) });
     await stack.query(`mutation { revokeConsent(id: "${id}") { status } }`, { token: await stack.token({ role: 'subject', subject: s.uscc }) });
     const after = await stack.query(FINANCE_QUERY(s.uscc), { token: bank });
     expect(after.body.data.subject.finance).toBeNull();
     expect(after.body.errors?.[0].extensions?.code).toBe('CONSENT_REQUIRED');
+  });
+});
+
+describe('consent is bound to the purpose the subject agreed to', () => {
+  const bankRead = async (uscc: string, org: string, purpose?: string) =>
+    stack.query(FINANCE_QUERY(uscc), { token: await stack.token({ role: 'bank', org, ...(purpose === undefined ? {} : { purpose }) }) });
+  const needs = (org: string, why: string) => `Subject.finance needs the subject's active consent to ${org} for purpose financing; ${why}`;
+
+  it('refuses a bank token stating another purpose or none with CONSENT_REQUIRED naming the mismatch, recorded DENIED under its purpose', async () => {
+    const s = withFinance[0].uscc;
+    const consentId = await grant(s, 'bank-p');
+    for (const [purpose, why] of [
+      ['marketing', "this token's purpose is marketing"],
+      [undefined, 'this token states no purpose'],
+    ] as const) {
+      const res = await bankRead(s, 'bank-p', purpose);
+      expect(res.body.data.subject).toEqual({ uscc: s, finance: null });
+      expect(res.body.errors).toEqual([expect.objectContaining({ path: ['subject', 'finance'], message: needs('bank-p', why), extensions: expect.objectContaining({ code: 'CONSENT_REQUIRED' }) })]);
+      expect(await entryOf(res, s, 'Subject.finance')).toEqual([{ decision: 'DENIED', reason: 'CONSENT_REQUIRED', consent_id: null, consumer_org: 'bank-p', purpose: purpose ?? null }]);
+    }
+    // The same consent serves the purpose it was given for.
+    const res = await bankRead(s, 'bank-p', 'financing');
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.data.subject.finance).toEqual({ loanBalance: expect.stringMatching(/^\d+\.\d{2}$/) });
+    expect(await entryOf(res, s, 'FinanceProfile.loanBalance')).toEqual([{ decision: 'GRANTED', reason: null, consent_id: consentId, consumer_org: 'bank-p', purpose: 'financing' }]);
+  });
+
+  it('never opens FINANCING data under a consent for another purpose, not even to a token stating that purpose', async () => {
+    const s = withFinance[0].uscc;
+    await grant(s, 'bank-q', undefined, 'marketing');
+    const marketing = await bankRead(s, 'bank-q', 'marketing');
+    expect(marketing.body.data.subject.finance).toBeNull();
+    expect(marketing.body.errors).toEqual([expect.objectContaining({ message: needs('bank-q', "this token's purpose is marketing"), extensions: expect.objectContaining({ code: 'CONSENT_REQUIRED' }) })]);
+    // A financing token finds no financing consent: the marketing one does not answer for it.
+    const financing = await bankRead(s, 'bank-q', 'financing');
+    expect(financing.body.data.subject.finance).toBeNull();
+    expect(financing.body.errors).toEqual([expect.objectContaining({ message: needs('bank-q', 'none is active'), extensions: expect.objectContaining({ code: 'CONSENT_REQUIRED' }) })]);
   });
 });
 
@@ -179,6 +237,7 @@ describe('the subject itself', () => {
     const theirs = await stack.query(`{ subject(uscc: "${other.uscc}") { uscc kind finance { loanBalance } } }`, { token });
     expect(theirs.body.data.subject).toBeNull();
     expect(theirs.body.errors?.map((e) => e.extensions?.code)).toContain('FORBIDDEN');
+    expect(theirs.body.errors?.[0].message).toContain('a subject token reads only its own code');
   });
 
   it('alone may grant and revoke its consents', async () => {

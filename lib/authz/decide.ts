@@ -7,22 +7,30 @@ import type { AccessPolicies, PolicyName } from './accessPolicies';
  * | class      | who may read                                                                  |
  * | PUBLIC     | every authenticated consumer (a subject only about itself, issue #4)          |
  * | GOVERNMENT | role government                                                               |
- * | FINANCING  | bank with an ACTIVE `financing` consent from the subject; government with     |
- * |            | purpose `financial-supervision`                                               |
+ * | FINANCING  | bank whose token's purpose is `financing` with an ACTIVE consent from the     |
+ * |            | subject for that purpose; government with purpose `financial-supervision`     |
  * | SELF       | role subject whose token's subject is this uscc — reads every class           |
  *
  * AUTHENTICATED (root fields: any verified consumer; the subject's own fields decide the rest).
  * PUBLISHED_TAX_GRADE_A holds when the value itself is a grade A, which tax publishes.
+ *
+ * Purpose binding (征信业管理条例: data is used only for the purpose the subject agreed to). The
+ * consent is looked up by the token's own purpose, so a consent for one purpose never answers a
+ * token stating another, or none. SPEC §5 names the purpose of FINANCING data — `financing` — so a
+ * bank reads it only when its token's purpose is exactly `financing`: a subject who consented to,
+ * say, `marketing` has not agreed to its loan book being read for marketing. A future
+ * purpose-scoped class gets its own purpose constant and the same two checks.
  */
 
 export const FINANCING_PURPOSE = 'financing';
 export const SUPERVISION_PURPOSE = 'financial-supervision';
+const OTHER_SUBJECT_REASON = 'a subject token reads only its own code';
 
 export interface AccessFacts {
   consumer: Consumer;
   /** the subject the field belongs to; null when it cannot be told (then SELF and FINANCING fail closed) */
   subject: string | null;
-  /** the consumer's ACTIVE financing consent for this subject, when the consumer is a bank */
+  /** the bank's ACTIVE consent from this subject for the token's own purpose (null: none, or no purpose) */
   consentId: string | null;
   /** the object the field is read from (for value-based policies) */
   parent?: unknown;
@@ -47,7 +55,7 @@ function holds(policy: PolicyName, facts: AccessFacts): boolean {
       return consumer.role === 'government';
     case 'FINANCING':
       return (
-        (consumer.role === 'bank' && facts.consentId !== null) ||
+        (consumer.role === 'bank' && consumer.purpose === FINANCING_PURPOSE && facts.consentId !== null) ||
         (consumer.role === 'government' && consumer.purpose === SUPERVISION_PURPOSE)
       );
     case 'SELF':
@@ -60,9 +68,17 @@ function holds(policy: PolicyName, facts: AccessFacts): boolean {
   }
 }
 
-/** whether the consumer's bank consent must be looked up to decide these policies */
+/** whether the bank's consent for its token's purpose must be looked up to decide these policies */
 export function needsConsent(policies: AccessPolicies, consumer: Consumer): boolean {
-  return consumer.role === 'bank' && policies.some((all) => all.includes('FINANCING'));
+  return consumer.role === 'bank' && consumer.purpose !== null && policies.some((all) => all.includes('FINANCING'));
+}
+
+/** Why a bank was refused FINANCING data: names the grantee, the purpose needed and the token's. */
+function consentRefusal(consumer: Consumer): string {
+  const needed = `needs the subject's active consent to ${consumer.org} for purpose ${FINANCING_PURPOSE}`;
+  if (consumer.purpose === null) return `${needed}; this token states no purpose`;
+  if (consumer.purpose !== FINANCING_PURPOSE) return `${needed}; this token's purpose is ${consumer.purpose}`;
+  return `${needed}; none is active`;
 }
 
 export function decide(policies: AccessPolicies, facts: AccessFacts): Decision {
@@ -77,8 +93,15 @@ export function decide(policies: AccessPolicies, facts: AccessFacts): Decision {
   // A bank that could read this with the subject's consent is told so: CONSENT_REQUIRED.
   const consentWouldHelp =
     consumer.role === 'bank' && policies.some((all) => all.every((p) => p === 'FINANCING' || holds(p, facts)));
-  if (consentWouldHelp) return { granted: false, code: 'CONSENT_REQUIRED', reason: 'no active financing consent from the subject' };
-  return { granted: false, code: 'FORBIDDEN', reason: `requires ${policies.map((all) => all.join('+')).join(' or ')}` };
+  if (consentWouldHelp) return { granted: false, code: 'CONSENT_REQUIRED', reason: consentRefusal(consumer) };
+  // A subject token is refused another subject's data for who it is, not for a missing class.
+  if (consumer.role === 'subject' && !isSelf(consumer, facts.subject)) return { granted: false, code: 'FORBIDDEN', reason: OTHER_SUBJECT_REASON };
+  return { granted: false, code: 'FORBIDDEN', reason: requirement(policies) };
+}
+
+/** "requires GOVERNMENT or FINANCING": what the policies ask of a reader. */
+export function requirement(policies: AccessPolicies): string {
+  return `requires ${policies.map((all) => all.join('+')).join(' or ')}`;
 }
 
 /**

@@ -17,7 +17,7 @@ import { decide, needsConsent } from './decide';
 
 export interface AuthorizationContext {
   consumer: Consumer;
-  /** subject → the consumer's ACTIVE financing consent id, batched per request */
+  /** subject → the bank's ACTIVE consent id for its token's purpose, batched per request */
   consents: DataLoader<string, string | null>;
   /** consents that granted a field in this request, reported to the gateway for the audit ledger */
   consentsUsed: Map<string, string>;
@@ -45,10 +45,9 @@ function accessRule(coordinate: string, policies: AccessPolicies) {
         if (subject && decision.consentId) ctx.consentsUsed.set(subject, decision.consentId);
         return true;
       }
+      // The message says what was refused and why; the gateway may re-point it (resultWalk).
       return new GraphQLError(
-        decision.code === 'CONSENT_REQUIRED'
-          ? `${coordinate} needs the subject's active consent for purpose financing`
-          : `Not authorized to read ${coordinate}`,
+        decision.code === 'CONSENT_REQUIRED' ? `${coordinate} ${decision.reason}` : `Not authorized to read ${coordinate}: ${decision.reason}`,
         { extensions: { code: decision.code, reason: decision.reason } },
       );
     },

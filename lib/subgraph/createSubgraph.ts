@@ -12,7 +12,6 @@ import type { Pool } from 'pg';
 import type { Consumer } from '../auth/consumer';
 import { INTERNAL_TOKEN_HEADER, InternalTokenError, REQUEST_ID_HEADER, verifyInternalToken } from '../auth/internalToken';
 import { collectAccessPolicies } from '../authz/accessPolicies';
-import { FINANCING_PURPOSE } from '../authz/decide';
 import { applyAuthorization, type AuthorizationContext } from '../authz/subgraphShield';
 import { MemoryLegacyCache, RedisLegacyCache, type LegacyCache } from '../cache/LegacyCache';
 import { createRedis } from '../cache/redis';
@@ -146,10 +145,12 @@ export function createSubgraph<TLoaders>(options: SubgraphOptions<TLoaders>): Su
       }
       const { consumer } = claims;
       const requestId = (typeof req.headers[REQUEST_ID_HEADER] === 'string' ? (req.headers[REQUEST_ID_HEADER] as string).slice(0, 64) : claims.requestId) || randomUUID();
-      // One batched look-up per request for all the subjects a bank's FINANCING fields touch.
+      // One batched look-up per request for all the subjects a bank's FINANCING fields touch, by
+      // the token's own purpose: a consent for another purpose must not answer (lib/authz/decide).
       const consents = new DataLoader<string, string | null>(async (subjects) => {
-        if (consumer.role !== 'bank') return subjects.map(() => null);
-        const active = await consentStore.activeConsents(consumer.org, FINANCING_PURPOSE, subjects);
+        const purpose = consumer.purpose;
+        if (consumer.role !== 'bank' || purpose === null) return subjects.map(() => null);
+        const active = await consentStore.activeConsents(consumer.org, purpose, subjects);
         return subjects.map((s) => active.get(s) ?? null);
       });
       return {

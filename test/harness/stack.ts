@@ -45,6 +45,8 @@ export interface Stack {
   token(claims: DevTokenClaims): Promise<string>;
   query(query: string, options?: { variables?: Record<string, unknown>; token?: string; headers?: Record<string, string> }): Promise<GraphQLResult>;
   legacyStats(): Record<Department, StandInStats>;
+  /** HTTP requests each subgraph has received since the stack started (e.g. to prove none was asked) */
+  subgraphRequests(): Record<string, number>;
   /**
    * resets the stand-ins (stats, faults), closes every department's circuit with nothing counted
    * and empties the legacy-answer cache, so counts start cold and no test inherits an open circuit
@@ -78,10 +80,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const subgraphs: Subgraph[] = [];
   const subgraphListening: Listening[] = [];
   const subgraphUrls: Record<string, string> = {};
+  const subgraphRequests: Record<string, number> = {};
   for (const m of SUBGRAPH_MODULES) {
     const subgraph = m.create(subgraphConfig);
     subgraphs.push(subgraph);
     const listening = await subgraph.listen(0);
+    subgraphRequests[m.name] = 0;
+    listening.server.on('request', () => subgraphRequests[m.name]++);
     subgraphListening.push(listening);
     subgraphUrls[m.name] = `${listening.url}/graphql`;
   }
@@ -134,6 +139,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       }
       return { status: res.status, headers: res.headers, body };
     },
+    subgraphRequests: () => ({ ...subgraphRequests }),
     legacyStats: () => Object.fromEntries(DEPARTMENTS.map((d) => [d, standIns[d].stats()])) as Record<Department, StandInStats>,
     async resetLegacy() {
       DEPARTMENTS.forEach((d) => standIns[d].reset());
