@@ -1,7 +1,7 @@
 import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import type { GatewayContext } from './context';
-import { countSubjects } from './useQueryLimits';
+import { subjectsOfRequest } from './subjectCount';
 
 /**
  * How many subjects the gateway works on at once. A request's memory grows with its subjects —
@@ -129,8 +129,9 @@ export function useAdmission(options: AdmissionOptions): Admission {
         return {
           // Apollo runs every plugin's didResolveOperation together: when another refuses the
           // request (a query limit), willSendResponse can come while this one still waits.
-          async didResolveOperation({ document, request }) {
-            ticket = { weight: Math.max(1, countSubjects(document, request.variables ?? {})), phase: 'waiting' };
+          async didResolveOperation(requestContext) {
+            // the same count the subject limit refuses by: what the operation will execute
+            ticket = { weight: Math.max(1, subjectsOfRequest(requestContext)), phase: 'waiting' };
             await admit(ticket);
           },
           async willSendResponse() {

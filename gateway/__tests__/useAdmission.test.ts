@@ -1,70 +1,117 @@
 import type { GraphQLRequestListener } from '@apollo/server';
-import { GraphQLError, parse } from 'graphql';
+import { GraphQLError, getOperationAST, parse, type GraphQLSchema } from 'graphql';
 import type { GatewayContext } from '../context';
 import { useAdmission, type Admission } from '../useAdmission';
+import { loadApiSchema } from './helpers/apiSchema';
 
 /**
  * The admission plugin's hooks driven as Apollo drives them: didResolveOperation once the
- * operation is known, willSendResponse when the answer (or a refusal) goes out.
+ * operation is known, willSendResponse when the answer (or a refusal) goes out. No clock: a
+ * request's state is read after the pending promise callbacks have run, and the wait limit is
+ * crossed with jest's fake timers.
  */
 
-const BATCH = parse('query($u: [USCC!]!) { subjects(usccs: $u) { uscc } }');
-const ONE = parse('{ subject(uscc: "91350100M000100Y43") { uscc } }');
+const BATCH = 'query($u: [USCC!]!) { subjects(usccs: $u) { uscc } }';
+const ONE = '{ subject(uscc: "91350100M000100Y43") { uscc } }';
+// the shape issue 17 used to slip past the count: two aliases behind an inline fragment
+const TWO_ALIASES = 'query($u: [USCC!]!) { ... on Query { a: subjects(usccs: $u) { uscc } b: subjects(usccs: $u) { uscc } } }';
+
+let schema: GraphQLSchema;
+beforeAll(async () => {
+  schema = await loadApiSchema();
+});
+afterEach(() => jest.useRealTimers());
 
 interface Request {
   /** settles when admitted (or refused) */
   admitted: Promise<void>;
+  state(): 'waiting' | 'admitted' | 'refused';
   /** the response goes out */
   done(): Promise<void>;
 }
 
-async function ask(admission: Admission, subjects: number | 'one'): Promise<Request> {
+/** lets every promise callback already due run (admission settles in callbacks, never on a timer) */
+const callbacksRun = async () => {
+  for (let i = 0; i < 10; i++) await Promise.resolve();
+};
+
+async function ask(admission: Admission, query: string, codes = 0): Promise<Request> {
   const listener = (await admission.plugin.requestDidStart!({} as never)) as GraphQLRequestListener<GatewayContext>;
-  const context = {
-    document: subjects === 'one' ? ONE : BATCH,
-    request: { variables: subjects === 'one' ? {} : { u: Array.from({ length: subjects }, (_, i) => `code-${i}`) } },
+  const document = parse(query);
+  const requestContext = {
+    schema,
+    document,
+    operation: getOperationAST(document),
+    request: { variables: { u: Array.from({ length: codes }, (_, i) => `code-${i}`) } },
   };
-  const admitted = listener.didResolveOperation!(context as never);
-  admitted.catch(() => undefined);
-  return { admitted, done: () => listener.willSendResponse!({} as never) };
+  let state: 'waiting' | 'admitted' | 'refused' = 'waiting';
+  const admitted = listener.didResolveOperation!(requestContext as never);
+  admitted.then(
+    () => (state = 'admitted'),
+    () => (state = 'refused'),
+  );
+  await callbacksRun();
+  return { admitted, state: () => state, done: () => listener.willSendResponse!({} as never) };
 }
 
-const settled = async (p: Promise<void>) => Promise.race([p.then(() => true, () => true), new Promise<boolean>((r) => setTimeout(() => r(false), 20))]);
+const batch = (admission: Admission, codes: number) => ask(admission, BATCH, codes);
 
 describe('admission by subjects in flight', () => {
   it('admits requests while they fit and makes a larger one wait until the subjects in flight leave room', async () => {
     const admission = useAdmission({ maxSubjectsInFlight: 600 });
-    const first = await ask(admission, 500);
-    expect(await settled(first.admitted)).toBe(true);
-    const second = await ask(admission, 500);
-    expect(await settled(second.admitted)).toBe(false);
+    const first = await batch(admission, 500);
+    expect(first.state()).toBe('admitted');
+    const second = await batch(admission, 500);
+    expect(second.state()).toBe('waiting');
     expect(admission.waiting).toBe(1);
     await first.done();
-    await expect(second.admitted).resolves.toBeUndefined();
+    await callbacksRun();
+    expect(second.state()).toBe('admitted');
     expect(admission.inFlight).toBe(500);
     await second.done();
     expect(admission.inFlight).toBe(0);
   });
 
+  it('weighs a request by the subjects it will execute: two aliases of 300 codes behind `... on Query` are 600', async () => {
+    const admission = useAdmission({ maxSubjectsInFlight: 600 });
+    const holder = await batch(admission, 100);
+    const aliased = await ask(admission, TWO_ALIASES, 300);
+    expect(aliased.state()).toBe('waiting');
+    await holder.done();
+    await callbacksRun();
+    expect(aliased.state()).toBe('admitted');
+    expect(admission.inFlight).toBe(600);
+    await aliased.done();
+    expect(admission.inFlight).toBe(0);
+  });
+
   it('never makes a request for a few subjects wait behind a batch job', async () => {
     const admission = useAdmission({ maxSubjectsInFlight: 600 });
-    const batch = await ask(admission, 500);
-    const queued = await ask(admission, 400);
-    const lone = await ask(admission, 'one');
-    const few = await ask(admission, 10);
-    expect(await settled(lone.admitted)).toBe(true);
-    expect(await settled(few.admitted)).toBe(true);
-    expect(await settled(queued.admitted)).toBe(false);
-    await Promise.all([batch.done(), lone.done(), few.done()]);
-    await expect(queued.admitted).resolves.toBeUndefined();
+    const big = await batch(admission, 500);
+    const queued = await batch(admission, 400);
+    const lone = await ask(admission, ONE);
+    const few = await batch(admission, 10);
+    expect(lone.state()).toBe('admitted');
+    expect(few.state()).toBe('admitted');
+    expect(queued.state()).toBe('waiting');
+    await Promise.all([big.done(), lone.done(), few.done()]);
+    await callbacksRun();
+    expect(queued.state()).toBe('admitted');
     await queued.done();
     expect(admission.inFlight).toBe(0);
   });
 
   it('refuses a request that waited past its limit with HTTP 503 SERVICE_BUSY and Retry-After, and admits the next', async () => {
-    const admission = useAdmission({ maxSubjectsInFlight: 600, maxWaitMs: 50 });
-    const holder = await ask(admission, 500);
-    const late = await ask(admission, 300);
+    jest.useFakeTimers();
+    const admission = useAdmission({ maxSubjectsInFlight: 600, maxWaitMs: 5000 });
+    const holder = await batch(admission, 500);
+    const late = await batch(admission, 300);
+    jest.advanceTimersByTime(4999);
+    await callbacksRun();
+    expect(late.state()).toBe('waiting');
+    jest.advanceTimersByTime(1);
+    await callbacksRun();
+    expect(late.state()).toBe('refused');
     const error = (await late.admitted.catch((e: unknown) => e)) as GraphQLError;
     expect(error).toBeInstanceOf(GraphQLError);
     expect(error.extensions.code).toBe('SERVICE_BUSY');
@@ -74,19 +121,20 @@ describe('admission by subjects in flight', () => {
     await late.done();
     expect(admission.waiting).toBe(0);
     await holder.done();
-    const next = await ask(admission, 300);
-    await expect(next.admitted).resolves.toBeUndefined();
+    const next = await batch(admission, 300);
+    expect(next.state()).toBe('admitted');
     await next.done();
     expect(admission.inFlight).toBe(0);
   });
 
   it('gives back the place of a request refused by another plugin while it waited, and the weight of one refused after admission', async () => {
     const admission = useAdmission({ maxSubjectsInFlight: 600 });
-    const holder = await ask(admission, 500);
-    const refusedWhileWaiting = await ask(admission, 400);
+    const holder = await batch(admission, 500);
+    const refusedWhileWaiting = await batch(admission, 400);
     await refusedWhileWaiting.done(); // e.g. a query limit refused it in the same didResolveOperation round
     expect(admission.waiting).toBe(0);
-    const refusedAdmitted = await ask(admission, 50);
+    const refusedAdmitted = await batch(admission, 50);
+    expect(admission.inFlight).toBe(550);
     await refusedAdmitted.done();
     await holder.done();
     expect(admission.inFlight).toBe(0);
