@@ -1,4 +1,5 @@
 import { DEPARTMENTS, type Config, type Department } from '../lib/config';
+import type { DepartmentCredentials } from '../lib/departments';
 import type { StandIn } from './common/StandIn';
 import { createCourtStandIn } from './court/server';
 import { createCustomsStandIn } from './customs/server';
@@ -7,17 +8,24 @@ import { createMarketStandIn } from './market/server';
 import { createTaxStandIn } from './tax/server';
 import type { World } from './world/types';
 
-/** The five stand-ins over one world, with the credentials and latency of the configuration. */
+/**
+ * Every department's stand-in, one line each; the type check names a department of
+ * lib/departments.ts that has none, and a stand-in whose credentials differ from its table entry.
+ */
+type StandInOptions<D extends Department> = { world: World; latencyMs: number; credentials: DepartmentCredentials[D] };
+const STAND_INS: { [D in Department]: (options: StandInOptions<D>) => StandIn } = {
+  market: createMarketStandIn,
+  tax: createTaxStandIn,
+  court: createCourtStandIn,
+  customs: createCustomsStandIn,
+  finance: createFinanceStandIn,
+  // sixth-department anchor: test/sixthDepartment.test.ts inserts a toy line above this one
+};
+
+/** The stand-ins over one world, with the credentials and latency of the configuration. */
 export function createStandIns(world: World, config: Config): Record<Department, StandIn> {
-  const latencyMs = config.legacyLatencyMs;
-  const c = config.credentials;
-  return {
-    market: createMarketStandIn({ world, latencyMs, credentials: { apiKey: c.marketApiKey } }),
-    tax: createTaxStandIn({ world, latencyMs, credentials: { user: c.taxUser, password: c.taxPassword } }),
-    court: createCourtStandIn({ world, latencyMs }),
-    customs: createCustomsStandIn({ world, latencyMs, credentials: { user: c.customsUser, password: c.customsPassword } }),
-    finance: createFinanceStandIn({ world, latencyMs, credentials: { appId: c.financeAppId, appSecret: c.financeAppSecret } }),
-  };
+  const create = <D extends Department>(d: D): StandIn => STAND_INS[d]({ world, latencyMs: config.legacyLatencyMs, credentials: config.credentials[d] });
+  return Object.fromEntries(DEPARTMENTS.map((d) => [d, create(d)])) as Record<Department, StandIn>;
 }
 
 /** Listens on LEGACY_PORT_BASE+1…5 (SPEC §4), or on ephemeral ports when `ephemeral`. */

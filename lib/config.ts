@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { DEPARTMENT_TABLE, DEPARTMENTS, departmentConstant, type Department, type DepartmentCredentials, type DepartmentPolicy } from './departments';
 
 /**
  * Configuration, read once from the environment through one validated schema (SPEC §4).
@@ -15,41 +16,14 @@ export class ConfigError extends Error {
   }
 }
 
-export type Department = 'market' | 'tax' | 'court' | 'customs' | 'finance';
-export const DEPARTMENTS: readonly Department[] = ['market', 'tax', 'court', 'customs', 'finance'];
+export { DEPARTMENTS, type Department, type DepartmentPolicy } from './departments';
 export type SubgraphName = 'platform' | Department;
-/** Port offsets of SPEC §4: platform = base+1, market +2, … finance +6. */
+/** Port offsets of SPEC §4: platform = base+1, then the departments in table order (market +2, … finance +6). */
 export const SUBGRAPHS: readonly SubgraphName[] = ['platform', ...DEPARTMENTS];
 
 export type JwtConfig =
   | { kind: 'secret'; secret: string; issuer: string; audience: string; development: boolean }
   | { kind: 'jwks'; jwksUrl: string; issuer: string; audience: string };
-
-/** How each department's system is called and its answers kept (defaults below, env overrides). */
-export interface DepartmentPolicy {
-  /** deadline of one legacy call, retries included (`<DEPT>_TIMEOUT_MS`) */
-  timeoutMs: number;
-  /** extra attempts for idempotent reads (`<DEPT>_RETRIES`) */
-  retries: number;
-  /** answers younger than this are served from the cache (`<DEPT>_CACHE_TTL_SECONDS`) */
-  cacheTtlSeconds: number;
-  /** oldest copy served, marked stale, when the system fails (`<DEPT>_MAX_STALE_SECONDS`) */
-  maxStaleSeconds: number;
-  /** how long an open circuit waits before letting a trial call through (`<DEPT>_BREAKER_RESET_MS`) */
-  breakerResetMs: number;
-}
-
-/**
- * Defaults: registrations and court lists change rarely within minutes; finance balances move
- * daily and are the most sensitive to staleness; customs classes change a few times a year.
- */
-export const DEFAULT_DEPARTMENT_POLICIES: Record<Department, DepartmentPolicy> = {
-  market: { timeoutMs: 2000, retries: 1, cacheTtlSeconds: 300, maxStaleSeconds: 86_400, breakerResetMs: 5000 },
-  tax: { timeoutMs: 3000, retries: 1, cacheTtlSeconds: 600, maxStaleSeconds: 86_400, breakerResetMs: 5000 },
-  court: { timeoutMs: 3000, retries: 1, cacheTtlSeconds: 300, maxStaleSeconds: 21_600, breakerResetMs: 5000 },
-  customs: { timeoutMs: 3000, retries: 1, cacheTtlSeconds: 3600, maxStaleSeconds: 604_800, breakerResetMs: 5000 },
-  finance: { timeoutMs: 2000, retries: 1, cacheTtlSeconds: 60, maxStaleSeconds: 3600, breakerResetMs: 5000 },
-};
 
 /** SPEC §5: `subjects(usccs:)` takes at most 500 codes; the query limits refuse more, admission must fit one. */
 export const MAX_SUBJECTS_PER_REQUEST = 500;
@@ -98,15 +72,8 @@ export interface Config {
    * directory outside the database where each chain's signed head is appended (AUDIT_CHECKPOINT_DIR)
    */
   audit: { hmacKey: string; checkpointDir: string };
-  credentials: {
-    marketApiKey: string;
-    taxUser: string;
-    taxPassword: string;
-    customsUser: string;
-    customsPassword: string;
-    financeAppId: string;
-    financeAppSecret: string;
-  };
+  /** each department's legacy credentials, from the variables its table entry names (`credentials.market.apiKey`) */
+  credentials: DepartmentCredentials;
 }
 
 /** Development defaults: safe only on a developer's machine, refused in production. */
@@ -200,8 +167,8 @@ export function loadConfig(env: Env = process.env): Config {
 
   const departments = Object.fromEntries(
     DEPARTMENTS.map((d) => {
-      const base = DEFAULT_DEPARTMENT_POLICIES[d];
-      const up = d.toUpperCase();
+      const base = DEPARTMENT_TABLE[d].policy;
+      const up = departmentConstant(d);
       const policy: DepartmentPolicy = {
         timeoutMs: int(env, `${up}_TIMEOUT_MS`, base.timeoutMs, 50, 120_000),
         retries: int(env, `${up}_RETRIES`, base.retries, 0, 5),
@@ -249,15 +216,9 @@ export function loadConfig(env: Env = process.env): Config {
       hmacKey: secret(env, 'AUDIT_HMAC_KEY', DEVELOPMENT_AUDIT_HMAC_KEY, production),
       checkpointDir: path.resolve(text(env, 'AUDIT_CHECKPOINT_DIR', DEFAULT_AUDIT_CHECKPOINT_DIR)),
     },
-    credentials: {
-      marketApiKey: text(env, 'MARKET_API_KEY', 'dev'),
-      taxUser: text(env, 'TAX_USER', 'dev'),
-      taxPassword: text(env, 'TAX_PASSWORD', 'dev'),
-      customsUser: text(env, 'CUSTOMS_USER', 'dev'),
-      customsPassword: text(env, 'CUSTOMS_PASSWORD', 'dev'),
-      financeAppId: text(env, 'FINANCE_APP_ID', 'dev'),
-      financeAppSecret: text(env, 'FINANCE_APP_SECRET', 'dev'),
-    },
+    credentials: Object.fromEntries(
+      DEPARTMENTS.map((d) => [d, Object.fromEntries(Object.entries(DEPARTMENT_TABLE[d].credentials).map(([option, variable]) => [option, text(env, variable, 'dev')]))]),
+    ) as DepartmentCredentials,
   };
 }
 

@@ -14,6 +14,51 @@ describe('configuration', () => {
     expect(c.databaseUrl).toBeUndefined();
   });
 
+  it('gives every subgraph and stand-in its SPEC §4 port, in the department table\'s order', () => {
+    const c = loadConfig({ SUBGRAPH_PORT_BASE: '5000', LEGACY_PORT_BASE: '6000' });
+    expect(c.subgraphUrls).toEqual({
+      platform: 'http://127.0.0.1:5001/graphql',
+      market: 'http://127.0.0.1:5002/graphql',
+      tax: 'http://127.0.0.1:5003/graphql',
+      court: 'http://127.0.0.1:5004/graphql',
+      customs: 'http://127.0.0.1:5005/graphql',
+      finance: 'http://127.0.0.1:5006/graphql',
+    });
+    expect(c.legacyUrls).toEqual({
+      market: 'http://127.0.0.1:6001',
+      tax: 'http://127.0.0.1:6002',
+      court: 'http://127.0.0.1:6003',
+      customs: 'http://127.0.0.1:6004',
+      finance: 'http://127.0.0.1:6005',
+    });
+  });
+
+  it("reads each department's credentials from the variables its table entry names, 'dev' when unset", () => {
+    expect(loadConfig({}).credentials).toEqual({
+      market: { apiKey: 'dev' },
+      tax: { user: 'dev', password: 'dev' },
+      court: {},
+      customs: { user: 'dev', password: 'dev' },
+      finance: { appId: 'dev', appSecret: 'dev' },
+    });
+    const c = loadConfig({ MARKET_API_KEY: 'k', TAX_USER: 'tu', TAX_PASSWORD: 'tp', CUSTOMS_USER: 'cu', CUSTOMS_PASSWORD: 'cp', FINANCE_APP_ID: 'fi', FINANCE_APP_SECRET: 'fs' });
+    expect(c.credentials).toEqual({
+      market: { apiKey: 'k' },
+      tax: { user: 'tu', password: 'tp' },
+      court: {},
+      customs: { user: 'cu', password: 'cp' },
+      finance: { appId: 'fi', appSecret: 'fs' },
+    });
+  });
+
+  it("takes each department's policy from its table entry, each value overridable by <DEPT>_… variables", () => {
+    const c = loadConfig({ CUSTOMS_TIMEOUT_MS: '1500', FINANCE_CACHE_TTL_SECONDS: '30' });
+    expect(c.departments.market).toEqual({ timeoutMs: 2000, retries: 1, cacheTtlSeconds: 300, maxStaleSeconds: 86_400, breakerResetMs: 5000 });
+    expect(c.departments.customs).toEqual({ timeoutMs: 1500, retries: 1, cacheTtlSeconds: 3600, maxStaleSeconds: 604_800, breakerResetMs: 5000 });
+    expect(c.departments.finance).toEqual({ timeoutMs: 2000, retries: 1, cacheTtlSeconds: 30, maxStaleSeconds: 3600, breakerResetMs: 5000 });
+    expect(() => loadConfig({ COURT_MAX_STALE_SECONDS: '10' })).toThrow(/^COURT_MAX_STALE_SECONDS: must be at least COURT_CACHE_TTL_SECONDS \(300\)/);
+  });
+
   it.each([
     ['PORT', 'abc'],
     ['PORT', '70000'],

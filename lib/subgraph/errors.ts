@@ -1,18 +1,11 @@
 import { GraphQLError } from 'graphql';
 import type { Department } from '../config';
+import { DEPARTMENT_TABLE, departmentConstant } from '../departments';
 
 /**
  * Request-time errors a client may see (SPEC §6). Anything else raised in a subgraph is masked to
  * a bare INTERNAL_SERVER_ERROR by `maskError`, so no stack, legacy body or URL escapes.
  */
-
-export const DEPARTMENT_NAMES: Record<Department, string> = {
-  market: 'market regulation (市场监管)',
-  tax: 'tax (税务)',
-  court: 'courts (法院)',
-  customs: 'customs (海关)',
-  finance: 'finance credit-information sharing platform (金融信用信息共享平台)',
-};
 
 /** Thrown by legacy clients; carries the department but never the upstream body or URL. */
 export class DepartmentUnavailableError extends Error {
@@ -26,19 +19,39 @@ export class DepartmentUnavailableError extends Error {
   }
 }
 
-const lastLogged = new Map<Department, number>();
+/**
+ * One record of an answer that its adapter's parser refused (a date like 20231345, an amount that
+ * is not one, an unknown status code, a missing field): the department's failure, for the subject
+ * that record is about. `record` is the department's own identifier of it, for the logs.
+ */
+export class MalformedRecordError extends DepartmentUnavailableError {
+  constructor(
+    department: Department,
+    readonly record: string,
+    readonly problem: string,
+  ) {
+    super(department, `malformed record ${record}: ${problem}`);
+    this.name = 'MalformedRecordError';
+  }
+}
 
-/** Server-side trace of why a department failed (never sent to clients), at most once a second each. */
+const lastLogged = new Map<string, number>();
+
+/**
+ * Server-side trace of why a department failed (never sent to clients), at most once a second per
+ * department — and per malformed record, so an outage cannot hide which record was refused.
+ */
 export function logDepartmentFailure(error: DepartmentUnavailableError): void {
   const now = Date.now();
-  if (now - (lastLogged.get(error.department) ?? 0) < 1000) return;
-  lastLogged.set(error.department, now);
+  const key = error instanceof MalformedRecordError ? `${error.department} ${error.record}` : error.department;
+  if (now - (lastLogged.get(key) ?? 0) < 1000) return;
+  lastLogged.set(key, now);
   process.stderr.write(`${error.message}\n`);
 }
 
 export function departmentUnavailable(department: Department): GraphQLError {
-  return new GraphQLError(`The ${DEPARTMENT_NAMES[department]} system is unavailable; this section could not be fetched.`, {
-    extensions: { code: 'DEPARTMENT_UNAVAILABLE', department: department.toUpperCase() },
+  return new GraphQLError(`The ${DEPARTMENT_TABLE[department].displayName} system is unavailable; this section could not be fetched.`, {
+    extensions: { code: 'DEPARTMENT_UNAVAILABLE', department: departmentConstant(department) },
   });
 }
 

@@ -1,4 +1,5 @@
 import type { Department } from '../config';
+import { departmentConstant } from '../departments';
 import type { Fetched } from '../legacy/sectionLoader';
 
 /** Provenance of a section (SPEC §5 `source`): which system, fetched when, stale or not. */
@@ -10,5 +11,5 @@ export interface SourceValue {
 }
 
 export function sourceOf(department: Department, system: string, fetched: Pick<Fetched<unknown>, 'fetchedAt' | 'stale'>): SourceValue {
-  return { department: department.toUpperCase() as Uppercase<Department>, system, fetchedAt: fetched.fetchedAt, stale: fetched.stale };
+  return { department: departmentConstant(department), system, fetchedAt: fetched.fetchedAt, stale: fetched.stale };
 }

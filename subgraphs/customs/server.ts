@@ -12,8 +12,7 @@ export function createCustomsSubgraph(config: Config): Subgraph {
   const client = new CustomsClient({
     baseUrl: config.legacyUrls.customs,
     ...clientPolicy(config.departments.customs),
-    user: config.credentials.customsUser,
-    password: config.credentials.customsPassword,
+    ...config.credentials.customs,
   });
   return createDepartmentSubgraph({ name: 'customs', typeDefs, resolvers, config, client, createLoaders });
 }

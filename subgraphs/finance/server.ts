@@ -12,8 +12,7 @@ export function createFinanceSubgraph(config: Config): Subgraph {
   const client = new FinanceClient({
     baseUrl: config.legacyUrls.finance,
     ...clientPolicy(config.departments.finance),
-    appId: config.credentials.financeAppId,
-    appSecret: config.credentials.financeAppSecret,
+    ...config.credentials.finance,
   });
   return createDepartmentSubgraph({ name: 'finance', typeDefs, resolvers, config, client, createLoaders });
 }

@@ -12,7 +12,7 @@ export function createMarketSubgraph(config: Config): Subgraph {
   const { timeoutMs, client: policy } = clientPolicy(config.departments.market);
   const client = new MarketClient({
     baseUrl: config.legacyUrls.market,
-    apiKey: config.credentials.marketApiKey,
+    ...config.credentials.market,
     timeoutMs,
     // Penalties are one code per call: a 500-subject batch queues hundreds of them. The deadline
     // starts once a call has a slot; the wait for one is bounded on its own.

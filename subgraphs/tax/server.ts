@@ -12,8 +12,7 @@ export function createTaxSubgraph(config: Config): Subgraph {
   const client = new TaxClient({
     baseUrl: config.legacyUrls.tax,
     ...clientPolicy(config.departments.tax),
-    user: config.credentials.taxUser,
-    password: config.credentials.taxPassword,
+    ...config.credentials.tax,
   });
   return createDepartmentSubgraph({ name: 'tax', typeDefs, resolvers, config, client, createLoaders });
 }
