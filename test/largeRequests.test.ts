@@ -1,4 +1,5 @@
 import { fullProfileFragment } from '../bench/lib/profileQuery';
+import { DEPARTMENTS, departmentConstant } from '../lib/departments';
 import { startGatewayProcess, type GatewayProcess } from './harness/gatewayProcess';
 import { startStack, type Stack } from './harness/stack';
 
@@ -16,7 +17,7 @@ let gateway: GatewayProcess | undefined;
 
 beforeAll(async () => {
   // generous deadlines: this test is about memory, and jest's other workers share the 2 cores
-  const env = Object.fromEntries(['MARKET', 'TAX', 'COURT', 'CUSTOMS', 'FINANCE'].map((d) => [`${d}_TIMEOUT_MS`, '10000']));
+  const env = Object.fromEntries(DEPARTMENTS.map((d) => [`${departmentConstant(d)}_TIMEOUT_MS`, '10000']));
   // each waits for the ones before it: ~12 s apiece here, more on a loaded machine
   stack = await startStack({ env: { ...env, LEGACY_LATENCY_MS: '40', ADMISSION_WAIT_MS: '120000' } });
   gateway = await startGatewayProcess(stack.env);

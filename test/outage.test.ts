@@ -1,7 +1,8 @@
 import { INTERNAL_TOKEN_HEADER, signInternalToken } from '../lib/auth/internalToken';
-import type { Department } from '../lib/config';
+import { DEPARTMENTS, departmentConstant, type Department } from '../lib/departments';
 import { REQUEST_AGE_HEADER } from '../lib/legacy/requestBudget';
 import type { Subject } from '../legacy/world/types';
+import { sectionOf, sectionProbe } from './harness/sectionProbe';
 import { startStack, type Stack } from './harness/stack';
 
 /**
@@ -18,14 +19,6 @@ let stack: Stack;
 let token: string;
 let cursor = 0;
 
-const SECTION: Record<Department, string> = {
-  market: 'registration { name }',
-  tax: 'tax { taxpayerId }',
-  court: 'judicial { dishonestDebtor { caseNumber } }',
-  customs: 'customs { creditClass }',
-  finance: 'finance { loanBalance }',
-};
-const FIELD: Record<Department, string> = { market: 'registration', tax: 'tax', court: 'judicial', customs: 'customs', finance: 'finance' };
 
 /** a fresh subject known to every department asked (no cache can answer for it) */
 function freshSubject(): Subject {
@@ -51,11 +44,13 @@ function freshCustomsSubject(): Subject {
   }
 }
 
-const profile = (d: Department, uscc: string) => `{ subject(uscc: "${uscc}") { kind ${SECTION[d]} ${d === 'finance' ? 'registration { name }' : 'finance { loanBalance }'} } }`;
+/** a section every fresh subject has beside the one under test */
+const otherThan = (d: Department): Department => (d === 'finance' ? 'market' : 'finance');
+const profile = (d: Department, uscc: string) => `{ subject(uscc: "${uscc}") { kind ${sectionProbe(d)} ${sectionProbe(otherThan(d))} } }`;
 
 beforeAll(async () => {
   const env: Record<string, string> = {};
-  for (const d of ['MARKET', 'TAX', 'COURT', 'CUSTOMS', 'FINANCE']) {
+  for (const d of DEPARTMENTS.map(departmentConstant)) {
     env[`${d}_TIMEOUT_MS`] = String(TIMEOUT_MS);
     env[`${d}_BREAKER_RESET_MS`] = String(BREAKER_RESET_MS);
     env[`${d}_CACHE_TTL_SECONDS`] = '1';
@@ -75,14 +70,13 @@ async function expectSectionUnavailable(d: Department, uscc: string) {
     new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no answer within the department deadline')), TIMEOUT_MS + 3000)),
   ]);
   expect(res.status).toBe(200);
-  expect(res.body.data.subject[FIELD[d]]).toBeNull();
+  expect(res.body.data.subject[sectionOf(d)]).toBeNull();
   expect(res.body.data.subject.kind).toEqual(expect.any(String));
-  const other = d === 'finance' ? 'registration' : 'finance';
-  expect(res.body.data.subject[other]).not.toBeNull();
+  expect(res.body.data.subject[sectionOf(otherThan(d))]).not.toBeNull();
   // (the court's lists load one by one, so its error sits on the list that failed)
   expect(res.body.errors).toHaveLength(1);
-  expect(res.body.errors![0].path!.slice(0, 2)).toEqual(['subject', FIELD[d]]);
-  expect(res.body.errors![0].extensions).toEqual({ code: 'DEPARTMENT_UNAVAILABLE', department: d.toUpperCase() });
+  expect(res.body.errors![0].path!.slice(0, 2)).toEqual(['subject', sectionOf(d)]);
+  expect(res.body.errors![0].extensions).toEqual({ code: 'DEPARTMENT_UNAVAILABLE', department: departmentConstant(d) });
   const text = JSON.stringify(res.body);
   expect(text).not.toMatch(/java|Tomcat|WebLogic|jdbc|soap:|<html|127\.0\.0\.1|\.internal/i);
 }
@@ -99,27 +93,27 @@ describe("deadlines count from the consumer's request", () => {
       headers: { 'content-type': 'application/json', [INTERNAL_TOKEN_HEADER]: token, [REQUEST_AGE_HEADER]: String(ageMs) },
       body: JSON.stringify({
         // named as the gateway names it: the subgraph reads how many subjects a fetch is about from it
-        query: `query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Subject { ${SECTION[d]} } } }`,
+        query: `query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Subject { ${sectionProbe(d)} } } }`,
         variables: { representations: [usccs].flat().map((uscc) => ({ __typename: 'Subject', uscc })) },
       }),
     });
     return { status: res.status, body: (await res.json()) as { data: { _entities: Record<string, unknown>[] }; errors?: { path?: (string | number)[]; extensions?: Record<string, unknown> }[] } };
   }
 
-  it.each(['market', 'tax', 'court', 'customs', 'finance'] as Department[])(
+  it.each(DEPARTMENTS)(
     '%s: a request the gateway has held past the deadline gets DEPARTMENT_UNAVAILABLE without a call to the system',
     async (d) => {
       // just received, it is answered (and the circuit is closed: the refusal below is the time spent)
       const s = freshSubject();
       const onTime = await entities(d, s.uscc, 0);
       expect(onTime.body.errors).toBeUndefined();
-      if (d !== 'customs' || s.customs) expect(onTime.body.data._entities[0][FIELD[d]]).not.toBeNull();
+      if (d !== 'customs' || s.customs) expect(onTime.body.data._entities[0][sectionOf(d)]).not.toBeNull();
       await stack.resetLegacy();
 
       const late = await entities(d, freshSubject().uscc, TIMEOUT_MS);
       expect(late.status).toBe(200);
-      expect(late.body.data._entities[0][FIELD[d]]).toBeNull();
-      expect(late.body.errors?.map((e) => e.extensions)).toEqual([{ code: 'DEPARTMENT_UNAVAILABLE', department: d.toUpperCase() }]);
+      expect(late.body.data._entities[0][sectionOf(d)]).toBeNull();
+      expect(late.body.errors?.map((e) => e.extensions)).toEqual([{ code: 'DEPARTMENT_UNAVAILABLE', department: departmentConstant(d) }]);
       expect(stack.standIns[d].stats().requests).toBe(0);
     },
   );
@@ -151,7 +145,7 @@ describe('two dependent calls', () => {
   });
 });
 
-describe.each(['market', 'tax', 'court', 'customs', 'finance'] as Department[])('%s', (d) => {
+describe.each(DEPARTMENTS)('%s', (d) => {
   it('hung: the section is null with DEPARTMENT_UNAVAILABLE within the deadline, the rest intact', async () => {
     stack.standIns[d].setFaults({ down: true });
     await expectSectionUnavailable(d, freshSubject().uscc);
@@ -169,16 +163,16 @@ describe.each(['market', 'tax', 'court', 'customs', 'finance'] as Department[])(
 
   it('failing after a fetch: serves the last known copy with source.stale and its fetchedAt', async () => {
     const s = freshSubject();
-    const withSource = `{ subject(uscc: "${s.uscc}") { ${SECTION[d].replace(/ }$/, ' source { stale fetchedAt } }').replace('dishonestDebtor { caseNumber } }', 'dishonestDebtor { caseNumber } source { stale fetchedAt } }')} } }`;
+    const withSource = `{ subject(uscc: "${s.uscc}") { ${sectionProbe(d, 'source { stale fetchedAt }')} } }`;
     const fresh = await stack.query(withSource, { token });
-    const section = fresh.body.data.subject[FIELD[d]];
+    const section = fresh.body.data.subject[sectionOf(d)];
     if (section === null) return expect(d).toBe('customs'); // most enterprises have no customs record: nothing to go stale
     expect(section.source.stale).toBe(false);
     await new Promise((r) => setTimeout(r, 1100)); // past the 1 s TTL
     stack.standIns[d].setFaults({ errorRate: 1 });
     const stale = await stack.query(withSource, { token });
     expect(stale.body.errors).toBeUndefined();
-    expect(stale.body.data.subject[FIELD[d]].source).toEqual({ stale: true, fetchedAt: section.source.fetchedAt });
+    expect(stale.body.data.subject[sectionOf(d)].source).toEqual({ stale: true, fetchedAt: section.source.fetchedAt });
   });
 });
 

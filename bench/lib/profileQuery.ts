@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { buildASTSchema, getNamedType, isLeafType, isNonNullType, isObjectType, parse, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
+import { SECTIONS } from '../../lib/departments';
 
 /**
  * The "full profile" of SPEC §9: every field of every department section of `Subject`
@@ -10,7 +11,8 @@ import { buildASTSchema, getNamedType, isLeafType, isNonNullType, isObjectType, 
  */
 
 export const SUPERGRAPH_FILE = path.join(__dirname, '..', '..', 'schema', 'supergraph.graphql');
-export const SECTIONS = ['registration', 'marketSupervision', 'tax', 'judicial', 'customs', 'finance'] as const;
+/** every department's sections of `Subject`, from the department table */
+export { SECTIONS };
 const MAX_DEPTH = 4;
 
 function selection(type: GraphQLObjectType, depth: number): string {

@@ -20,22 +20,34 @@ import { ratio } from '../lib/stats';
 const BATCH = 500;
 const pages = (items: number, size: number) => Math.max(1, Math.ceil(items / size));
 
-export function minimumCalls(subjects: Subject[]): { minimum: Record<Department, number>; counts: Record<string, number> } {
-  const n = subjects.length;
-  const known = subjects.filter((s) => s.enterprise !== null);
-  const pre2015Taxpayers = subjects.filter((s) => s.tax !== null && s.tax.taxpayerId !== s.uscc).length;
-  const taxMissesByUscc = subjects.filter((s) => s.tax === null || s.tax.taxpayerId !== s.uscc).length;
-  const customsRegistered = subjects.filter((s) => s.customs !== null).length;
-  const courtCalls = subjects.reduce((a, s) => a + pages(s.court.dishonest.length, 20) + pages(s.court.enforcement.length, 20) + pages(s.court.restrictions.length, 20), 0);
+/**
+ * The formulas above, from each system's own limits; a department without one (a new one, until
+ * its formula is written here) is measured and reported without a target.
+ */
+const MINIMUM_CALLS: { [D in Department]?: (subjects: Subject[]) => number } = {
+  market: (subjects) => 2 * Math.ceil(subjects.length / 100) + subjects.reduce((a, s) => a + (s.enterprise ? pages(s.penalties.length, 50) : 0), 0),
+  tax: (subjects) => Math.ceil(subjects.length / 20) + Math.ceil(subjects.filter((s) => s.tax !== null && s.tax.taxpayerId !== s.uscc).length / 20),
+  court: (subjects) => subjects.reduce((a, s) => a + pages(s.court.dishonest.length, 20) + pages(s.court.enforcement.length, 20) + pages(s.court.restrictions.length, 20), 0),
+  customs: (subjects) => Math.ceil(subjects.length / 100) + Math.ceil(subjects.filter((s) => s.customs !== null).length / 50),
+  finance: (subjects) => Math.ceil(subjects.length / 50),
+};
+
+export function minimumCalls(subjects: Subject[]): { minimum: Partial<Record<Department, number>>; counts: Record<string, number> } {
+  const minimum: Partial<Record<Department, number>> = {};
+  for (const d of DEPARTMENTS) {
+    const formula = MINIMUM_CALLS[d];
+    if (formula) minimum[d] = formula(subjects);
+  }
   return {
-    minimum: {
-      market: 2 * Math.ceil(n / 100) + known.reduce((a, s) => a + pages(s.penalties.length, 50), 0),
-      tax: Math.ceil(n / 20) + Math.ceil(pre2015Taxpayers / 20),
-      court: courtCalls,
-      customs: Math.ceil(n / 100) + Math.ceil(customsRegistered / 50),
-      finance: Math.ceil(n / 50),
+    minimum,
+    counts: {
+      subjects: subjects.length,
+      knownToMarket: subjects.filter((s) => s.enterprise !== null).length,
+      pre2015Taxpayers: subjects.filter((s) => s.tax !== null && s.tax.taxpayerId !== s.uscc).length,
+      taxMissesByUscc: subjects.filter((s) => s.tax === null || s.tax.taxpayerId !== s.uscc).length,
+      notKnownToTax: subjects.filter((s) => s.tax === null).length,
+      customsRegistered: subjects.filter((s) => s.customs !== null).length,
     },
-    counts: { subjects: n, knownToMarket: known.length, pre2015Taxpayers, taxMissesByUscc, notKnownToTax: subjects.filter((s) => s.tax === null).length, customsRegistered },
   };
 }
 
@@ -63,21 +75,22 @@ export async function batching(ctx: BenchContext): Promise<ScenarioResult> {
   for (const d of DEPARTMENTS) {
     const actual = after[d].requests - before[d].requests;
     const keys = after[d].keys - before[d].keys;
-    const rt = ratio(actual, minimum[d]);
+    const min = minimum[d];
+    const rt = min === undefined ? undefined : ratio(actual, min);
     const sectionErrors = failedByDepartment.get(d) ?? 0;
-    perSystem[d] = { actual, minimum: minimum[d], ratio: rt, keys, sectionErrors };
-    ctx.log(`   ${d.padEnd(8)} ${String(actual).padStart(5)} calls, minimum ${String(minimum[d]).padStart(5)}, ratio ${rt}${sectionErrors ? `, ${sectionErrors} section errors` : ''}`);
+    perSystem[d] = { actual, minimum: min, ratio: rt, keys, sectionErrors };
+    ctx.log(`   ${d.padEnd(8)} ${String(actual).padStart(5)} calls, minimum ${String(min ?? '?').padStart(5)}, ratio ${rt ?? '—'}${sectionErrors ? `, ${sectionErrors} section errors` : ''}`);
     figures.push({
       id: `batching.${d}`,
       label: `Batching: subjects(500) — ${d} calls`,
       measured: actual,
       unit: 'calls',
       ratio: rt,
-      target: `actual / minimum ≤ 1.0 (${minimum[d]} calls)`,
+      target: min === undefined ? '— (no minimum formula for this department yet)' : `actual / minimum ≤ 1.0 (${min} calls)`,
       // Fewer calls than SPEC's minimum is met, not missed: tax asks each subject by the
       // identifier its code says tax knows, so pre-2015 taxpayers need no second call.
-      met: !requestFailed && sectionErrors === 0 && actual <= minimum[d],
-      note: `${actual} calls (${keys} identifiers) vs minimum ${minimum[d]}` + (sectionErrors ? `; ${sectionErrors} errors for this department (DEPARTMENT_UNAVAILABLE): its section failed, so its count is not a batching figure` : '') + (d === 'tax' ? `; n = ${counts.pre2015Taxpayers} pre-2015 taxpayers, ${counts.taxMissesByUscc} subjects not found by USCC (${counts.notKnownToTax} unknown to tax); SPEC's minimum assumes every USCC is asked first — asking by the likely identifier needs ⌈500/20⌉ + ⌈${counts.notKnownToTax}/20⌉` : '') + (d === 'customs' ? `; m = ${counts.customsRegistered} registered` : '') + (d === 'market' ? `; ${counts.knownToMarket} known to market` : ''),
+      met: min === undefined ? null : !requestFailed && sectionErrors === 0 && actual <= min,
+      note: `${actual} calls (${keys} identifiers) vs minimum ${min ?? '?'}` + (sectionErrors ? `; ${sectionErrors} errors for this department (DEPARTMENT_UNAVAILABLE): its section failed, so its count is not a batching figure` : '') + (d === 'tax' ? `; n = ${counts.pre2015Taxpayers} pre-2015 taxpayers, ${counts.taxMissesByUscc} subjects not found by USCC (${counts.notKnownToTax} unknown to tax); SPEC's minimum assumes every USCC is asked first — asking by the likely identifier needs ⌈500/20⌉ + ⌈${counts.notKnownToTax}/20⌉` : '') + (d === 'customs' ? `; m = ${counts.customsRegistered} registered` : '') + (d === 'market' ? `; ${counts.knownToMarket} known to market` : ''),
     });
   }
   if (requestFailed) {

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { Department } from '../../lib/config';
+import { DEPARTMENTS, DEPARTMENT_TABLE, type Department } from '../../lib/departments';
 import type { StandInStats } from '../../legacy/common/StandIn';
 import { COURT_LIST_TYPES, COURT_MAX_IN_FLIGHT } from '../../subgraphs/court/legacyClient';
 import type { BenchContext, Figure, ScenarioResult } from '../lib/context';
@@ -52,15 +52,6 @@ const STATS_EVERY_MS = 1000;
 /** SPEC target on top of the department's timeout */
 const LATENCY_SLACK_MS = 100;
 
-/** the sections of Subject each department answers */
-const SECTIONS_OF: Record<Department, readonly (typeof SECTIONS)[number][]> = {
-  market: ['registration', 'marketSupervision'],
-  tax: ['tax'],
-  court: ['judicial'],
-  customs: ['customs'],
-  finance: ['finance'],
-};
-
 /** calls the hung system gets per subject without a breaker, and most it has in flight at once */
 const CALLS_PER_SUBJECT = COURT_LIST_TYPES.length;
 const MAX_IN_FLIGHT = COURT_MAX_IN_FLIGHT;
@@ -105,7 +96,7 @@ export async function hungDepartment(ctx: BenchContext): Promise<ScenarioResult>
   const baselineSeconds = ctx.quick ? 5 : 20;
   const policy = ctx.stack.config.departments[HUNG];
   const bound = policy.timeoutMs + LATENCY_SLACK_MS;
-  const hungSections = SECTIONS_OF[HUNG];
+  const hungSections: readonly string[] = DEPARTMENT_TABLE[HUNG].sections;
   const hungUrl = ctx.stack.legacyUrls[HUNG];
 
   // Never asked before, and not among the subjects the memory load caches (it may have run first).
@@ -274,7 +265,7 @@ export async function hungDepartment(ctx: BenchContext): Promise<ScenarioResult>
   const otherErrors = new Map<string, number>();
   for (const s of samples) for (const e of s.otherErrors) otherErrors.set(e, (otherErrors.get(e) ?? 0) + 1);
   const failures = samples.filter((s) => s.failure).map((s) => s.failure!);
-  const other = (['market', 'tax', 'court', 'customs', 'finance'] as Department[]).filter((d) => d !== HUNG);
+  const other = DEPARTMENTS.filter((d) => d !== HUNG);
 
   ctx.log(
     `   ${load.responses} responses (${round1(load.responses / load.durationSeconds)}/s), 5xx ${fiveXx}, non-2xx ${load.non2xx}, connection errors ${load.connectionErrors}; ` +
