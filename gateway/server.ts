@@ -19,7 +19,7 @@ import { useAdmission } from './useAdmission';
 import { useAudit, type Audit } from './useAudit';
 import { useAuthentication } from './useAuthentication';
 import { withFieldAccess } from './useFieldAccess';
-import { DEFAULT_QUERY_LIMITS, isTokenLimitError, useQueryLimits } from './useQueryLimits';
+import { DEFAULT_QUERY_LIMITS, limitRefusal, useQueryLimits } from './useQueryLimits';
 import { useRateLimit } from './useRateLimit';
 import { useUsccValidation } from './useUsccValidation';
 
@@ -73,8 +73,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     gateway,
     introspection: !config.production,
     includeStacktraceInErrorResponses: false,
-    formatError: (formatted, error) =>
-      isTokenLimitError(formatted.message) ? { message: formatted.message, extensions: { code: 'QUERY_TOO_COMPLEX' } } : maskError(formatted, error),
+    formatError: (formatted, error) => limitRefusal(formatted) ?? maskError(formatted, error),
     parseOptions: { maxTokens: DEFAULT_QUERY_LIMITS.maxTokens },
     plugins: [
       ApolloServerPluginUsageReportingDisabled(),

@@ -3,15 +3,18 @@ import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
-import { GraphQLError, Kind, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { GraphQLError, validate, type DocumentNode, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { MAX_SUBJECTS_PER_REQUEST } from '../lib/config';
 import type { GatewayContext } from './context';
+import { subjectsOfRequest } from './subjectCount';
 
 /**
  * Query limits, checked after validation and before anything is planned or fetched (SPEC §6):
  * depth, aliases, directives and cost through graphql-armor's rules, tokens through the parser's
- * own limit (`parseOptions`), and at most 500 subjects per request. Every refusal is
- * QUERY_TOO_COMPLEX (HTTP 400).
+ * own limit (`parseOptions`), introspection's nesting through graphql-js's own
+ * MaxIntrospectionDepthRule (part of validation), and the subjects the operation will execute
+ * (subjectCount.ts). Every refusal is QUERY_TOO_COMPLEX (HTTP 400) with a message naming the limit
+ * and the value: "query depth 20 exceeds the limit of 15".
  */
 
 export interface QueryLimits {
@@ -24,10 +27,10 @@ export interface QueryLimits {
 }
 
 export const DEFAULT_QUERY_LIMITS: QueryLimits = {
-  // A full profile is 4 levels deep (subjects › tax › rating › grade); the schema has no cycles,
-  // so only introspection goes deeper: the standard introspection query (21 as armor counts,
-  // through its fragments) must still pass in development.
-  maxDepth: 25,
+  // Depth as the response nests (fragments flattened): the deepest query of this graph is 5
+  // (auditTrail › edges › node › consumer › id), the standard introspection query 15; a walk of
+  // the introspection types deeper than that (`ofType { ofType { … } }`) is refused.
+  maxDepth: 15,
   maxAliases: 15,
   maxDirectives: 10,
   maxCost: 5000,
@@ -39,34 +42,45 @@ export function tooComplex(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'QUERY_TOO_COMPLEX', http: { status: 400 } } });
 }
 
-/** The parser's "too many tokens" error, re-coded (it arrives as a syntax error). */
-export function isTokenLimitError(message: string): boolean {
-  // graphql-js 16 spells it "more that"
-  return /Document contains more th(?:an|at) \d+ tokens/.test(message);
+/** graphql-armor's refusals read "Syntax Error: Query depth limit of 15 exceeded, found 20." */
+const ARMOR_REFUSAL = /^Syntax Error: (Query depth|Aliases|Directives|Query Cost) limit of (\d+) exceeded, found (\d+(?:\.\d+)?)\.$/;
+const ARMOR_LIMIT_NAMES: Record<string, string> = {
+  'Query depth': 'query depth',
+  Aliases: 'alias count',
+  Directives: 'directive count',
+  'Query Cost': 'query cost',
+};
+
+/** an armor refusal in our words: they are limits, not syntax errors */
+export function limitMessage(armorMessage: string): string {
+  const m = ARMOR_REFUSAL.exec(armorMessage);
+  if (!m) return armorMessage.replace(/^Syntax Error: /, '');
+  // cost comes with fractions (armor's depth factor)
+  return `${ARMOR_LIMIT_NAMES[m[1]!]} ${Math.ceil(Number(m[3]))} exceeds the limit of ${m[2]}`;
 }
 
-/** subjects a request asks for by `subjects(usccs:)`, aliases summed */
-export function countSubjects(document: DocumentNode, variables: Record<string, unknown>): number {
-  let count = 0;
-  for (const def of document.definitions) {
-    if (def.kind !== Kind.OPERATION_DEFINITION) continue;
-    for (const sel of def.selectionSet.selections) {
-      if (sel.kind !== Kind.FIELD || sel.name.value !== 'subjects') continue;
-      const arg = sel.arguments?.find((a) => a.name.value === 'usccs');
-      if (!arg) continue;
-      if (arg.value.kind === Kind.LIST) count += arg.value.values.length;
-      else if (arg.value.kind === Kind.VARIABLE) {
-        const v = variables[arg.value.name.value];
-        count += Array.isArray(v) ? v.length : 1;
-      } else count += 1;
-    }
+/**
+ * The two limits enforced before this plugin runs, re-coded for formatError: the parser's token
+ * limit (a syntax error) and graphql-js's introspection nesting rule (a validation error).
+ */
+export function limitRefusal(formatted: GraphQLFormattedError, limits: QueryLimits = DEFAULT_QUERY_LIMITS): GraphQLFormattedError | null {
+  // graphql-js 16 spells it "more that"
+  if (/^Syntax Error: Document contains more th(?:an|at) \d+ tokens/.test(formatted.message)) {
+    return refusal(`token count exceeds the limit of ${limits.maxTokens} (parsing stopped at token ${limits.maxTokens + 1})`);
   }
-  return count;
+  if (formatted.extensions?.code === 'GRAPHQL_VALIDATION_FAILED' && formatted.message === 'Maximum introspection depth exceeded') {
+    return refusal(
+      'introspection list depth reaches 3, over the limit of 2 (fields, inputFields, interfaces and possibleTypes nested in one another)',
+    );
+  }
+  return null;
 }
+
+const refusal = (message: string): GraphQLFormattedError => ({ message, extensions: { code: 'QUERY_TOO_COMPLEX' } });
 
 export function useQueryLimits(limits: QueryLimits = DEFAULT_QUERY_LIMITS): ApolloServerPlugin<GatewayContext> {
   const rules = [
-    maxDepthRule({ n: limits.maxDepth, ignoreIntrospection: false, propagateOnRejection: true }),
+    maxDepthRule({ n: limits.maxDepth, ignoreIntrospection: false, flattenFragments: true, propagateOnRejection: true }),
     maxAliasesRule({ n: limits.maxAliases, propagateOnRejection: true }),
     maxDirectivesRule({ n: limits.maxDirectives, propagateOnRejection: true }),
     costLimitRule({ maxCost: limits.maxCost, ignoreIntrospection: true, propagateOnRejection: true }),
@@ -78,11 +92,11 @@ export function useQueryLimits(limits: QueryLimits = DEFAULT_QUERY_LIMITS): Apol
     if (verdict === undefined) {
       try {
         const errors = validate(schema, document, rules);
-        verdict = errors.length > 0 ? errors[0].message : null;
+        verdict = errors.length > 0 ? limitMessage(errors[0]!.message) : null;
       } catch (e) {
         // armor's rules throw their refusal (propagateOnRejection)
         if (!(e instanceof GraphQLError)) throw e;
-        verdict = e.message;
+        verdict = limitMessage(e.message);
       }
       if (verdicts.size > 5000) verdicts.clear();
       verdicts.set(queryHash, verdict);
@@ -92,12 +106,12 @@ export function useQueryLimits(limits: QueryLimits = DEFAULT_QUERY_LIMITS): Apol
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ schema, document, queryHash, request }) {
-          const verdict = judge(schema, document, queryHash);
+        async didResolveOperation(requestContext) {
+          const verdict = judge(requestContext.schema, requestContext.document, requestContext.queryHash);
           if (verdict) throw tooComplex(verdict);
-          const subjects = countSubjects(document, request.variables ?? {});
+          const subjects = subjectsOfRequest(requestContext);
           if (subjects > limits.maxSubjects) {
-            throw tooComplex(`subjects(usccs:) takes at most ${limits.maxSubjects} codes per request, got ${subjects}`);
+            throw tooComplex(`subject count ${subjects} exceeds the limit of ${limits.maxSubjects} (summed over every subject, subjects and searchSubjects field)`);
           }
         },
       };
