@@ -1,7 +1,8 @@
 import fs from 'node:fs';
-import { buildASTSchema, getNullableType, isNonNullType, parse } from 'graphql';
+import { buildASTSchema, getNullableType, isNonNullType, Kind, parse, type ObjectTypeDefinitionNode } from 'graphql';
 import { collectAccessPolicies } from '../../lib/authz/accessPolicies';
 import { isPublicClass } from '../../gateway/resultWalk';
+import { DEPARTMENTS, DEPARTMENT_TABLE, departmentConstant } from '../../lib/departments';
 import { SUPERGRAPH_PATH, composeSupergraph } from '../compose';
 
 /** The committed supergraph is what the subgraphs compose to, and carries their classification. */
@@ -11,6 +12,21 @@ describe('schema/supergraph.graphql', () => {
 
   it('is fresh: composing the subgraphs gives exactly the committed file (npm run compose)', () => {
     expect(composeSupergraph()).toBe(committed);
+  });
+
+  it("gives each department of lib/departments.ts exactly the Subject sections its table entry lists", () => {
+    const subject = parse(committed).definitions.find((d): d is ObjectTypeDefinitionNode => d.kind === Kind.OBJECT_TYPE_DEFINITION && d.name.value === 'Subject')!;
+    const sectionsByGraph = new Map<string, string[]>();
+    for (const field of subject.fields ?? []) {
+      for (const directive of field.directives ?? []) {
+        const graph = directive.name.value === 'join__field' ? directive.arguments?.find((a) => a.name.value === 'graph')?.value : undefined;
+        if (graph?.kind === Kind.ENUM) sectionsByGraph.set(graph.value, [...(sectionsByGraph.get(graph.value) ?? []), field.name.value]);
+      }
+    }
+    sectionsByGraph.delete('PLATFORM');
+    expect(Object.fromEntries([...sectionsByGraph].map(([graph, sections]) => [graph, [...sections].sort()]))).toEqual(
+      Object.fromEntries(DEPARTMENTS.map((d) => [departmentConstant(d), [...DEPARTMENT_TABLE[d].sections].sort()])),
+    );
   });
 
   it('carries every @access declaration through @composeDirective', () => {
