@@ -3,8 +3,9 @@ import { createCourtStandIn } from '../../../legacy/court/server';
 import { createWorld, subjectsWhere } from '../../../legacy/world';
 import type { CourtCase, Subject, World } from '../../../legacy/world/types';
 import { courtOrganizationCode } from '../../../lib/ids';
+import { fakeClock, turn, watch } from '../../../lib/legacy/__tests__/scriptedSystem';
 import { DepartmentUnavailableError } from '../../../lib/subgraph/errors';
-import { COURT_PAGE_SIZE, CourtClient, parsePage, type CaseRow } from '../legacyClient';
+import { COURT_MAX_IN_FLIGHT, COURT_PAGE_SIZE, COURT_QUEUE_TIMEOUT_MS, CourtClient, parsePage, type CaseRow } from '../legacyClient';
 
 const find = (world: World, predicate: (s: Subject) => boolean, what: string, count = 1) => subjectsWhere(world, predicate, { what, count });
 
@@ -30,16 +31,33 @@ function expectedRow(c: CourtCase): CaseRow {
 
 const pagesOf = (n: number) => Math.max(1, Math.ceil(n / COURT_PAGE_SIZE));
 
+const unavailable = (o: PromiseSettledResult<unknown> | undefined, reason: RegExp) =>
+  o?.status === 'rejected' && o.reason instanceof DepartmentUnavailableError && reason.test(o.reason.message);
+
 describe('CourtClient against the court stand-in (执行信息查询)', () => {
   let world: World;
   let standIn: StandIn;
   let url: string;
   const clients: CourtClient[] = [];
-  const newClient = (options: { timeoutMs?: number } = {}) => {
-    const client = new CourtClient({ baseUrl: url, ...options });
+  const newClient = (options: { timeoutMs?: number } = {}, baseUrl = url) => {
+    const client = new CourtClient({ baseUrl, ...options });
     clients.push(client);
     return client;
   };
+  /** courts of one test that hang; closing one drops its hung connections */
+  const hungCourts: StandIn[] = [];
+  async function hungCourt(options: { timeoutMs: number }): Promise<{ court: StandIn; client: CourtClient }> {
+    const court = createCourtStandIn({ world, latencyMs: 0 });
+    hungCourts.push(court);
+    const client = newClient(options, await court.listen(0));
+    court.setFaults({ down: true });
+    return { court, client };
+  }
+  afterEach(async () => {
+    // before any client closes: a client's close waits for its calls in flight
+    await Promise.all(hungCourts.splice(0).map((c) => c.close()));
+    jest.useRealTimers();
+  });
 
   beforeAll(async () => {
     world = createWorld({ size: 10000, seed: 1 });
@@ -117,23 +135,52 @@ describe('CourtClient against the court stand-in (执行信息查询)', () => {
 
     it('serves a batch in turns even when the turns take longer than one call’s deadline', async () => {
       const codes = Array.from({ length: 400 }, (_, i) => courtOrganizationCode(world.subject(i).uscc));
-      // 400 calls, 8 at a time, 5 ms or more each: at least 250 ms of turns against a 100 ms deadline
-      const client = newClient({ timeoutMs: 100 });
+      // 400 calls, 8 at a time, 25 ms or more each: 50 turns, at least 1.25 s, against a 1 s
+      // deadline that each call meets many times over once it has its slot
+      standIn.setFaults({ latencyMs: 25 });
+      const client = newClient({ timeoutMs: 1000 });
       const results = await Promise.all(codes.map((code) => client.cases(code, 'xg')));
       expect(results).toHaveLength(400);
       expect(standIn.stats().requests).toBe(400);
     });
 
-    it('stops calling a hung court once the circuit opens, failing the queued calls too', async () => {
-      standIn.setFaults({ down: true });
-      const client = newClient({ timeoutMs: 200 });
-      const outcomes = await Promise.all(
-        Array.from({ length: 40 }, (_, i) => client.cases(courtOrganizationCode(world.subject(i).uscc), 'sx').catch((e: unknown) => e)),
-      );
-      for (const e of outcomes) expect(e).toBeInstanceOf(DepartmentUnavailableError);
+    it('fails the calls queued behind a hung court after one deadline without sending them, then opens its circuit', async () => {
+      fakeClock();
+      const { court, client } = await hungCourt({ timeoutMs: 10_000 });
+      const codes = Array.from({ length: 40 }, (_, i) => courtOrganizationCode(world.subject(i).uscc));
+      const calls = watch(codes.map((code) => client.cases(code, 'sx')));
+      while (court.stats().requests < COURT_MAX_IN_FLIGHT) await turn();
+      // most of a deadline without an answer: the queue keeps waiting, as behind a slow court
+      jest.advanceTimersByTime(9_000);
+      await turn();
+      expect(calls.outcomes.filter(Boolean)).toEqual([]);
+      // a whole deadline without one answer: the 32 queued give up at once, none sent to the court
+      jest.advanceTimersByTime(2_000);
+      await turn();
+      expect(calls.outcomes.slice(COURT_MAX_IN_FLIGHT).every((o) => unavailable(o, /not answering/))).toBe(true);
+      expect(calls.outcomes.slice(0, COURT_MAX_IN_FLIGHT)).toEqual(Array(COURT_MAX_IN_FLIGHT).fill(undefined));
+      expect(court.stats().requests).toBe(COURT_MAX_IN_FLIGHT);
+      // the court drops the eight hung connections: eight failures in a row open the circuit
+      await court.close();
+      expect((await calls.settled).every((o) => unavailable(o, /./))).toBe(true);
       expect(client.circuitState).toBe('open');
-      // the first 8 hung; most of the 32 waiting behind them never reached the court
-      expect(standIn.stats().requests).toBeLessThan(20);
+      await expect(client.cases(codes[0]!, 'sx')).rejects.toThrow(/circuit open/);
+      expect(court.stats().requests).toBe(COURT_MAX_IN_FLIGHT);
+    });
+
+    it(`gives up on a call that finds no free slot within ${COURT_QUEUE_TIMEOUT_MS / 1000} s, however long its own deadline`, async () => {
+      fakeClock();
+      const { court, client } = await hungCourt({ timeoutMs: 2 * COURT_QUEUE_TIMEOUT_MS });
+      const codes = Array.from({ length: COURT_MAX_IN_FLIGHT + 1 }, (_, i) => courtOrganizationCode(world.subject(i).uscc));
+      const calls = watch(codes.map((code) => client.cases(code, 'sx')));
+      while (court.stats().requests < COURT_MAX_IN_FLIGHT) await turn();
+      jest.advanceTimersByTime(COURT_QUEUE_TIMEOUT_MS - 1_000);
+      await turn();
+      expect(calls.outcomes.filter(Boolean)).toEqual([]);
+      jest.advanceTimersByTime(2_000);
+      await turn();
+      expect(unavailable(calls.outcomes[COURT_MAX_IN_FLIGHT], new RegExp(`no free slot within ${COURT_QUEUE_TIMEOUT_MS} ms`))).toBe(true);
+      expect(court.stats().requests).toBe(COURT_MAX_IN_FLIGHT);
     });
 
     it('refuses a concurrency above the courts’ limit at construction', () => {
