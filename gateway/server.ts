@@ -18,10 +18,10 @@ import { SubgraphDataSource, keepAliveFetcher } from './SubgraphDataSource';
 import { useAdmission } from './useAdmission';
 import { useAudit, type Audit } from './useAudit';
 import { useAuthentication } from './useAuthentication';
+import { useInputValidation } from './useInputValidation';
 import { withFieldAccess } from './useFieldAccess';
 import { DEFAULT_QUERY_LIMITS, limitRefusal, useQueryLimits } from './useQueryLimits';
 import { useRateLimit } from './useRateLimit';
-import { useUsccValidation } from './useUsccValidation';
 
 export const SUPERGRAPH_FILE = path.join(__dirname, '..', 'schema', 'supergraph.graphql');
 
@@ -78,9 +78,10 @@ export function createGateway(options: GatewayOptions): Gateway {
     plugins: [
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
-      // limits first: the cheapest refusal of the most expensive requests
+      // bad input first, so a typo'd `first: 1000000000` is named as such rather than as a cost
+      useInputValidation(),
+      // then limits: the cheapest refusal of the most expensive requests
       useQueryLimits(),
-      useUsccValidation(),
       // a heap holds only so many subjects' answers at once
       admission.plugin,
       ...(config.production ? [ApolloServerPluginDisableSuggestions()] : []),

@@ -217,10 +217,13 @@ describe('market section through the gateway', () => {
       expect(body.data.searchSubjects[0].kind).toBeDefined();
     });
 
-    it('clamps `first` to at most 50', async () => {
-      const { body } = await stack.query(`{ searchSubjects(name: "有限公司", first: 500) { uscc } }`, { token: publicToken });
+    it('serves `first: 50`, the most the register serves, and refuses more with BAD_USER_INPUT naming the range', async () => {
+      const { body } = await stack.query(`{ searchSubjects(name: "有限公司", first: 50) { uscc } }`, { token: publicToken });
       expect(body.errors).toBeUndefined();
       expect(body.data.searchSubjects).toHaveLength(50);
+      const over = await stack.query(`{ searchSubjects(name: "有限公司", first: 51) { uscc } }`, { token: publicToken });
+      expect(over.status).toBe(400);
+      expect(over.body.errors?.[0]).toMatchObject({ message: 'searchSubjects(first:) must be from 1 to 50, got 51', extensions: { code: 'BAD_USER_INPUT' } });
     });
 
     it('refuses an empty name or a `first` below 1 with BAD_USER_INPUT before asking the register', async () => {

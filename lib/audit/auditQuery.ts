@@ -31,24 +31,38 @@ export interface AuditPage {
   hasNextPage: boolean;
 }
 
-export const MAX_PAGE_SIZE = 500;
-
 export class BadCursorError extends Error {}
 
 function encodeCursor(at: Date, chainId: string, seq: string): string {
   return Buffer.from(JSON.stringify([at.toISOString(), chainId, seq])).toString('base64url');
 }
 
+/** `seq` is a PostgreSQL bigint: a longer digit string would overflow in the database. */
+const MAX_SEQ = 2n ** 63n - 1n;
+const CHAIN_ID = /^[\x21-\x7e]{1,200}$/;
+
+/**
+ * Only what `encodeCursor` writes is accepted, checked here rather than by the database: a cursor
+ * is client input, and a value PostgreSQL would refuse (a 30-digit seq, a year 300000) must be
+ * BAD_USER_INPUT, never a database error.
+ */
 function decodeCursor(cursor: string): [string, string, string] {
+  const refused = new BadCursorError('after must be a cursor returned by auditTrail');
+  if (cursor.length > 1000 || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw refused;
+  let v: unknown;
   try {
-    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(v) && v.length === 3 && v.every((x) => typeof x === 'string') && !Number.isNaN(Date.parse(v[0])) && /^\d+$/.test(v[2])) {
-      return v as [string, string, string];
-    }
+    v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    // fall through
+    throw refused;
   }
-  throw new BadCursorError('after must be a cursor returned by auditTrail');
+  if (!Array.isArray(v) || v.length !== 3 || !v.every((x) => typeof x === 'string')) throw refused;
+  const [at, chainId, seq] = v as [string, string, string];
+  // four-digit years only: JavaScript dates reach years PostgreSQL cannot store
+  if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(at) || new Date(at).toISOString() !== at) throw refused;
+  // chain ids are `host:pid:id`, visible ASCII (PostgreSQL text cannot hold a NUL)
+  if (!CHAIN_ID.test(chainId)) throw refused;
+  if (!/^\d{1,19}$/.test(seq) || BigInt(seq) > MAX_SEQ) throw refused;
+  return [at, chainId, seq];
 }
 
 export async function queryAuditTrail(pool: Pool, filter: AuditFilter, first: number, after?: string | null): Promise<AuditPage> {

@@ -10,9 +10,12 @@ function badInput(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
 }
 
-function stringLiteral(ast: ValueNode, scalar: string): string {
-  if (ast.kind !== Kind.STRING) throw badInput(`${scalar} must be given as a string`);
-  return ast.value;
+/**
+ * A literal as `parseValue` sees it: a non-string literal is refused with the same message as a
+ * non-string variable, so a client reads the same words whichever way it sent the value.
+ */
+function literal(ast: ValueNode): unknown {
+  return ast.kind === Kind.STRING ? ast.value : undefined;
 }
 
 export function parseUsccInput(value: unknown): string {
@@ -27,7 +30,7 @@ export const USCCScalar = new GraphQLScalarType({
   description: 'Unified social credit code (统一社会信用代码, GB 32100-2015): 18 characters, charset and check character validated.',
   serialize: (v) => v,
   parseValue: parseUsccInput,
-  parseLiteral: (ast) => parseUsccInput(stringLiteral(ast, 'USCC')),
+  parseLiteral: (ast) => parseUsccInput(literal(ast)),
 });
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -49,7 +52,7 @@ export const DateScalar = new GraphQLScalarType({
   description: 'ISO 8601 calendar date, YYYY-MM-DD.',
   serialize: (v) => v,
   parseValue: parseDate,
-  parseLiteral: (ast) => parseDate(stringLiteral(ast, 'Date')),
+  parseLiteral: (ast) => parseDate(literal(ast)),
 });
 
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
@@ -66,7 +69,7 @@ export const DateTimeScalar = new GraphQLScalarType({
   description: 'ISO 8601 date and time with offset.',
   serialize: (v) => (v instanceof Date ? v.toISOString() : v),
   parseValue: parseDateTime,
-  parseLiteral: (ast) => parseDateTime(stringLiteral(ast, 'DateTime')),
+  parseLiteral: (ast) => parseDateTime(literal(ast)),
 });
 
 const DECIMAL = /^-?\d{1,20}(\.\d{1,6})?$/;
@@ -81,7 +84,7 @@ export const DecimalScalar = new GraphQLScalarType({
   description: 'Exact decimal number as a string, e.g. "1234.50".',
   serialize: (v) => v,
   parseValue: parseDecimal,
-  parseLiteral: (ast) => parseDecimal(stringLiteral(ast, 'Decimal')),
+  parseLiteral: (ast) => parseDecimal(literal(ast)),
 });
 
 export const SCALARS = { USCC: USCCScalar, Date: DateScalar, DateTime: DateTimeScalar, Decimal: DecimalScalar };

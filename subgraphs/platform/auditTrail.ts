@@ -1,7 +1,11 @@
 import { GraphQLError } from 'graphql';
 import type { Pool } from 'pg';
 import type { Consumer } from '../../lib/auth/consumer';
-import { BadCursorError, MAX_PAGE_SIZE, queryAuditTrail, type AuditFilter } from '../../lib/audit/auditQuery';
+import { BadCursorError, queryAuditTrail, type AuditFilter } from '../../lib/audit/auditQuery';
+import { pageSizeError } from '../../lib/graphql/pageSizes';
+
+/** Filter text goes to PostgreSQL, whose text cannot hold a NUL; no org id or coordinate is longer. */
+const FILTER_TEXT = /^[^\u0000-\u001f\u007f]{0,200}$/;
 
 /** Who sees which audit entries (SPEC §5): auditors all; a subject those about itself; nobody else. */
 export async function auditTrail(pool: Pool, consumer: Consumer, args: { filter: AuditFilter; first: number; after?: string | null }) {
@@ -20,9 +24,15 @@ export async function auditTrail(pool: Pool, consumer: Consumer, args: { filter:
     case 'bank':
       throw new GraphQLError('The audit trail is readable by auditors and by the subject it is about', { extensions: { code: 'FORBIDDEN' } });
   }
-  if (!Number.isInteger(args.first) || args.first < 1 || args.first > MAX_PAGE_SIZE) {
-    throw new GraphQLError(`first must be from 1 to ${MAX_PAGE_SIZE}`, { extensions: { code: 'BAD_USER_INPUT' } });
+  for (const key of ['consumerOrg', 'field'] as const) {
+    const text = filter[key];
+    if (text !== null && text !== undefined && !FILTER_TEXT.test(text)) {
+      throw new GraphQLError(`filter.${key} must be at most 200 characters, without control characters`, { extensions: { code: 'BAD_USER_INPUT' } });
+    }
   }
+  // the gateway has refused it already; checked again by the owner of the field
+  const badFirst = pageSizeError('Query.auditTrail', args.first);
+  if (badFirst) throw badFirst;
   try {
     const page = await queryAuditTrail(pool, filter, args.first, args.after);
     return {

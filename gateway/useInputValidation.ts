@@ -1,0 +1,121 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import {
+  GraphQLError,
+  GraphQLScalarType,
+  Kind,
+  TypeInfo,
+  ValuesOfCorrectTypeRule,
+  buildASTSchema,
+  getNamedType,
+  getVariableValues,
+  parse,
+  printSchema,
+  validate,
+  visit,
+  visitWithTypeInfo,
+  type DocumentNode,
+  type GraphQLSchema,
+  type VariableDefinitionNode,
+} from 'graphql';
+import { pageSizeError } from '../lib/graphql/pageSizes';
+import { SCALARS } from '../lib/graphql/scalars';
+import type { GatewayContext } from './context';
+
+/**
+ * Input validation where GraphQL does it, at the gateway, before limits, planning or any subgraph
+ * (SPEC §6). The supergraph knows USCC, Date, DateTime and Decimal only as opaque scalars, so the
+ * operation is checked against a copy of the schema whose scalars are the real ones
+ * (lib/graphql/scalars.ts): literals through graphql's ValuesOfCorrectTypeRule, variables through
+ * getVariableValues. A bad value anywhere — top level, in a list, deep in an input object — is
+ * HTTP 400 BAD_USER_INPUT with the scalar's own message, the same for a literal and a variable.
+ * Page sizes (`first:`) are checked against lib/graphql/pageSizes.ts.
+ */
+
+function badInput(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+}
+
+/** The scalar's own error when it refused the value, else graphql's coercion message. */
+function refusal(error: GraphQLError): GraphQLError {
+  const original = error.originalError;
+  return badInput(original instanceof GraphQLError && original.extensions.code === 'BAD_USER_INPUT' ? original.message : error.message);
+}
+
+/**
+ * The schema's printed copy with the real scalars: the copy is this module's own, so setting its
+ * scalars' parsers touches nothing the gateway executes with.
+ */
+export function withRealScalars(schema: GraphQLSchema): GraphQLSchema {
+  const copy = buildASTSchema(parse(printSchema(schema)), { assumeValidSDL: true });
+  for (const [name, real] of Object.entries(SCALARS)) {
+    const scalar = copy.getType(name);
+    if (scalar instanceof GraphQLScalarType) Object.assign(scalar, { parseValue: real.parseValue, parseLiteral: real.parseLiteral });
+  }
+  return copy;
+}
+
+/** What one document's walk found: a bad literal, and the `first:` arguments given by variable. */
+interface DocumentVerdict {
+  badLiteral: GraphQLError | null;
+  pageSizeVariables: { coordinate: string; variable: string }[];
+}
+
+function judgeDocument(schema: GraphQLSchema, document: DocumentNode): DocumentVerdict {
+  const [literalError] = validate(schema, document, [ValuesOfCorrectTypeRule], { maxErrors: 1 });
+  let badLiteral = literalError ? refusal(literalError) : null;
+  const pageSizeVariables: DocumentVerdict['pageSizeVariables'] = [];
+  const typeInfo = new TypeInfo(schema);
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      Argument(node) {
+        const parent = typeInfo.getParentType();
+        const field = typeInfo.getFieldDef();
+        if (node.name.value !== 'first' || !parent || !field) return;
+        const coordinate = `${getNamedType(parent).name}.${field.name}`;
+        if (node.value.kind === Kind.VARIABLE) pageSizeVariables.push({ coordinate, variable: node.value.name.value });
+        else if (node.value.kind === Kind.INT || node.value.kind === Kind.NULL) {
+          const error = pageSizeError(coordinate, node.value.kind === Kind.INT ? Number(node.value.value) : null);
+          if (error) badLiteral ??= badInput(error.message);
+        }
+      },
+    }),
+  );
+  return { badLiteral, pageSizeVariables };
+}
+
+export function useInputValidation(): ApolloServerPlugin<GatewayContext> {
+  // The supergraph is static per process: one checking copy per schema object.
+  const copies = new WeakMap<GraphQLSchema, GraphQLSchema>();
+  // Literals and variable uses never change for a query text: walked once per document.
+  const verdicts = new Map<string, DocumentVerdict>();
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ operation, schema, request, document, queryHash }) {
+          let checking = copies.get(schema);
+          if (!checking) copies.set(schema, (checking = withRealScalars(schema)));
+          const key = `${queryHash}:${request.operationName ?? ''}`;
+          let verdict = verdicts.get(key);
+          if (!verdict) {
+            verdict = judgeDocument(checking, document);
+            if (verdicts.size >= 5000) verdicts.delete(verdicts.keys().next().value!);
+            verdicts.set(key, verdict);
+          }
+          if (verdict.badLiteral) throw verdict.badLiteral;
+          const coerced = coerceVariables(checking, operation?.variableDefinitions ?? [], request.variables ?? {});
+          for (const { coordinate, variable } of verdict.pageSizeVariables) {
+            const error = pageSizeError(coordinate, coerced[variable]);
+            if (error) throw badInput(error.message);
+          }
+        },
+      };
+    },
+  };
+}
+
+function coerceVariables(schema: GraphQLSchema, definitions: readonly VariableDefinitionNode[], inputs: Record<string, unknown>): Record<string, unknown> {
+  const result = getVariableValues(schema, definitions, inputs, { maxErrors: 1 });
+  if (result.errors) throw refusal(result.errors[0]);
+  return result.coerced;
+}
