@@ -22,7 +22,8 @@ describe('valid organization codes', () => {
   it('maps a check value of 10 to X and 11 to 0', () => {
     expect(organizationCodeCheckCharacter('MA2PBM9H')).toBe('X');
     const zeroBody = Array.from({ length: 1000 }, (_, i) => String(10_000_000 + i)).find((b) => organizationCodeCheckCharacter(b) === '0');
-    expect(zeroBody).toBeDefined();
+    expect(zeroBody).toMatch(/^\d{8}$/);
+    expect(parseOrganizationCode(`${zeroBody}-0`).checkCharacter).toBe('0');
   });
 });
 
