@@ -36,6 +36,22 @@ function consumerFromClaims(payload: JWTPayload): Consumer {
   return { id: sub, org, role, purpose: typeof purpose === 'string' ? purpose : null, subject: subjectCode };
 }
 
+/**
+ * Why a token was refused, in our words: jose's codes and class names (ERR_JWS_…) describe the
+ * library, not the consumer's mistake, and are not part of our contract.
+ */
+function refusalMessage(e: unknown): string {
+  if (e instanceof joseErrors.JWTExpired) return 'token expired';
+  if (e instanceof joseErrors.JWSSignatureVerificationFailed) return 'token signature invalid';
+  if (e instanceof joseErrors.JOSEAlgNotAllowed) return 'token algorithm not accepted';
+  if (e instanceof joseErrors.JWKSNoMatchingKey || e instanceof joseErrors.JWKSMultipleMatchingKeys) return 'token signed by an unknown key';
+  if (e instanceof joseErrors.JWTClaimValidationFailed) {
+    return e.reason === 'missing' ? `token has no ${e.claim} claim` : `token ${e.claim} claim not accepted`;
+  }
+  if (e instanceof joseErrors.JWSInvalid || e instanceof joseErrors.JWTInvalid || e instanceof joseErrors.JOSENotSupported) return 'token malformed';
+  return 'token could not be verified';
+}
+
 /** Verified tokens, by their exact text, until they expire: a client sends the same token many times. */
 const VERIFIED_CACHE_SIZE = 10_000;
 
@@ -74,9 +90,7 @@ export function useAuthentication(config: JwtConfig): Authenticator {
         return consumer;
       } catch (e) {
         if (e instanceof HttpError) throw e;
-        if (e instanceof joseErrors.JWTExpired) throw unauthenticated('token expired');
-        if (e instanceof joseErrors.JOSEError) throw unauthenticated(`token refused (${e.code})`);
-        throw unauthenticated('token refused');
+        throw unauthenticated(refusalMessage(e));
       }
     },
   };

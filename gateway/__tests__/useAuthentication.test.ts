@@ -47,11 +47,11 @@ describe('JWKS authentication', () => {
 
   it('refuses a token signed by a key the JWKS does not hold', async () => {
     const auth = useAuthentication({ kind: 'jwks', jwksUrl, issuer: ISSUER, audience: AUDIENCE });
-    await expect(auth.authenticate(request(await sign(strangerKey)))).rejects.toMatchObject({ status: 401 });
-    await expect(auth.authenticate(request(await sign(strangerKey, 'unknown-kid')))).rejects.toMatchObject({ status: 401 });
+    await expect(auth.authenticate(request(await sign(strangerKey)))).rejects.toMatchObject({ status: 401, message: 'token signature invalid' });
+    await expect(auth.authenticate(request(await sign(strangerKey, 'unknown-kid')))).rejects.toMatchObject({ status: 401, message: 'token signed by an unknown key' });
   });
 
-  it('refuses an HS256 token even when its secret would be the public key material (algorithm pinned)', async () => {
+  it('refuses an HS256 token against a JWKS of RSA keys (no key of that kind)', async () => {
     const auth = useAuthentication({ kind: 'jwks', jwksUrl, issuer: ISSUER, audience: AUDIENCE });
     const hs = await new SignJWT({ role: 'bank', org: 'x' }).setProtectedHeader({ alg: 'HS256', kid: 'k1' }).setSubject('x').setIssuer(ISSUER).setAudience(AUDIENCE).setExpirationTime('5m').sign(new TextEncoder().encode('k'.repeat(32)));
     await expect(auth.authenticate(request(hs))).rejects.toMatchObject({ status: 401 });
@@ -61,5 +61,50 @@ describe('JWKS authentication', () => {
     const auth = useAuthentication({ kind: 'jwks', jwksUrl, issuer: ISSUER, audience: AUDIENCE });
     await expect(auth.authenticate(request(await sign(signingKey, 'k1', { role: 'subject', org: 'x', subject: 'not-a-code' })))).rejects.toMatchObject({ status: 401 });
     await expect(auth.authenticate(request())).rejects.toMatchObject({ status: 401, code: 'UNAUTHENTICATED' });
+  });
+});
+
+describe('shared-secret authentication', () => {
+  const SECRET = 's'.repeat(48);
+  const config = { kind: 'secret' as const, secret: SECRET };
+  const key = new TextEncoder().encode(SECRET);
+  const claims = { role: 'bank', org: 'bank-a', purpose: 'financing' };
+  const sign = (alg: string, options: { secret?: Uint8Array; expiresAt?: string | number } = {}) =>
+    new SignJWT(claims).setProtectedHeader({ alg }).setSubject('officer-7').setExpirationTime(options.expiresAt ?? '5m').sign(options.secret ?? key);
+
+  it('accepts HS256 signed with the secret', async () => {
+    await expect(useAuthentication(config).authenticate(request(await sign('HS256')))).resolves.toMatchObject({ id: 'officer-7', role: 'bank' });
+  });
+
+  it.each(['HS384', 'HS512'])('refuses %s signed with the RIGHT secret (algorithm pinned to HS256)', async (alg) => {
+    await expect(useAuthentication(config).authenticate(request(await sign(alg)))).rejects.toMatchObject({
+      status: 401,
+      code: 'UNAUTHENTICATED',
+      message: 'token algorithm not accepted',
+    });
+  });
+
+  it('says in its own words why a token was refused, never the JWT library error code', async () => {
+    const auth = useAuthentication(config);
+    const refusal = async (token: string) => {
+      try {
+        await auth.authenticate(request(token));
+      } catch (e) {
+        return e as { status: number; message: string };
+      }
+      throw new Error('token accepted');
+    };
+    const cases: [string, string][] = [
+      [await sign('HS256', { expiresAt: Math.floor(Date.now() / 1000) - 3600 }), 'token expired'],
+      [await sign('HS256', { secret: new TextEncoder().encode('w'.repeat(48)) }), 'token signature invalid'],
+      [await sign('HS512'), 'token algorithm not accepted'],
+      ['not.a.token', 'token malformed'],
+      [`${(await sign('HS256')).split('.').slice(0, 2).join('.')}.`, 'token signature invalid'],
+    ];
+    for (const [token, message] of cases) {
+      const e = await refusal(token);
+      expect({ status: e.status, message: e.message }).toEqual({ status: 401, message });
+      expect(e.message).not.toMatch(/ERR_|JWS|JWT|JOSE/);
+    }
   });
 });
