@@ -13,6 +13,7 @@ import { hungDepartment } from './scenarios/hungDepartment';
 import { memory } from './scenarios/memory';
 import { overhead } from './scenarios/overhead';
 import { scale } from './scenarios/scale';
+import { subjectLimit } from './scenarios/subjectLimit';
 import { worldGeneration } from './scenarios/world';
 
 /**
@@ -22,7 +23,7 @@ import { worldGeneration } from './scenarios/world';
  * and latency.svg, and stops every process it started — also on error and Ctrl-C.
  *
  * BENCH_QUICK=1 shortens every duration (for development; figures indicative only);
- * BENCH_ONLY=fanOut,batching runs a subset (fanOut, batching, scale, overhead, memory, hungDepartment, world).
+ * BENCH_ONLY=fanOut,batching runs a subset (fanOut, batching, scale, overhead, memory, hungDepartment, subjectLimit, world).
  */
 
 const SCENARIOS: [string, (ctx: BenchContext) => Promise<ScenarioResult>][] = [
@@ -33,6 +34,8 @@ const SCENARIOS: [string, (ctx: BenchContext) => Promise<ScenarioResult>][] = [
   ['memory', memory],
   // last: it leaves a circuit to close again, and takes its cold subjects outside memory's rotation
   ['hungDepartment', hungDepartment],
+  // asks no legacy system: anywhere would do; last, so its refusals weigh on no other figure
+  ['subjectLimit', subjectLimit],
 ];
 
 /** SPEC §9.1 measures fan-out with every stand-in at 40 ms; the other cold scenarios keep it */
