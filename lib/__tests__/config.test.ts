@@ -81,6 +81,13 @@ describe('configuration', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) })).toThrow(/^INTERNAL_TOKEN_SECRET: must be set/);
   });
 
+  it('refuses to start in production without an audit key of its own, and a short one anywhere', () => {
+    const secrets = { JWT_SECRET: 'x'.repeat(32), INTERNAL_TOKEN_SECRET: 'y'.repeat(32) };
+    expect(() => loadConfig({ NODE_ENV: 'production', ...secrets })).toThrow(/^AUDIT_HMAC_KEY: must be set when NODE_ENV=production/);
+    expect(() => loadConfig({ AUDIT_HMAC_KEY: 'short' })).toThrow(/^AUDIT_HMAC_KEY: must be at least 32 characters/);
+    expect(loadConfig({ NODE_ENV: 'production', ...secrets, AUDIT_HMAC_KEY: 'z'.repeat(32) }).audit.hmacKey).toBe('z'.repeat(32));
+  });
+
   it("refuses a response reserve that would leave a department no time, naming the department's timeout", () => {
     expect(loadConfig({}).responseReserveMs).toBe(400);
     expect(loadConfig({ RESPONSE_RESERVE_MS: '0' }).responseReserveMs).toBe(0);
