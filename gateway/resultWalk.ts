@@ -18,16 +18,29 @@ import {
 import { collectFields, collectSubfields } from 'graphql/execution/collectFields';
 import { getArgumentValues } from 'graphql/execution/values';
 import type { AccessMap, AccessPolicies } from '../lib/authz/accessPolicies';
+import { requirement } from '../lib/authz/decide';
+import { DENIAL_CODES, repointErrors, selectedPrefix, type Path } from './errorPaths';
 import { AUDIT_USCC_ALIAS, SUBJECT_TYPE } from './operationRewrite';
 
 /**
  * One walk of the result along the client's ORIGINAL operation, after execution: it rebuilds the
  * response without the private audit alias, answers the fields removed before planning with null +
- * FORBIDDEN at their paths, and reports every field of every Subject as delivered or refused, with
- * the subject it belongs to — the audit ledger's raw material (SPEC §8).
+ * FORBIDDEN at their paths, re-points errors at paths the client selected (errorPaths), and reports
+ * every field of every Subject as delivered or refused, with the subject it belongs to — the audit
+ * ledger's raw material (SPEC §8).
+ *
+ * A refusal withholds everything the client selected below the refused value: null bubbles up from
+ * a refused non-null field (a subject token reading another subject is refused Subject.uscc, the
+ * private alias, and the whole Subject goes null), so each field selected there is recorded DENIED.
  */
 
-export type Path = (string | number)[];
+export type { Path };
+
+/** The refusal codes found under a nulled value: per selected coordinate, and the first. */
+interface Refusal {
+  first: string;
+  byCoordinate: Map<string, string>;
+}
 
 export interface FieldOutcome {
   /** null only for root fields that concern no single subject (e.g. an unfiltered audit trail) */
@@ -44,8 +57,7 @@ export interface FieldOutcome {
   financing: boolean;
 }
 
-/** Error codes that mean "refused" (as opposed to "could not be fetched"). */
-export const DENIAL_CODES = new Set(['FORBIDDEN', 'CONSENT_REQUIRED', 'AUDIT_UNAVAILABLE']);
+export { DENIAL_CODES };
 /** Provenance is metadata about a section, not data about the subject. */
 const UNAUDITED_TYPES = new Set(['Source']);
 
@@ -62,8 +74,8 @@ export interface WalkInput {
 
 export interface WalkOutput {
   data: Record<string, unknown> | null | undefined;
-  /** errors to add (removed fields) */
-  errors: GraphQLError[];
+  /** the response's errors: execution's, re-pointed at selected paths, and the removed fields' */
+  errors: (GraphQLFormattedError | GraphQLError)[];
   outcomes: FieldOutcome[];
 }
 
@@ -79,6 +91,7 @@ export function walkResult(input: WalkInput): WalkOutput {
   const fragments: Record<string, FragmentDefinitionNode> = {};
   for (const def of input.document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments[def.name.value] = def;
 
+  const shape = { schema, fragments, variables };
   const errorsByPath = new Map<string, GraphQLFormattedError[]>();
   for (const e of input.errors ?? []) {
     if (!e.path) continue;
@@ -109,38 +122,36 @@ export function walkResult(input: WalkInput): WalkOutput {
     });
   };
 
-  /** The coordinate an error path designates, walking the operation from (type, nodes). */
-  function coordinateAt(type: GraphQLObjectType, nodes: readonly FieldNode[] | null, rest: Path, selectionSetOwner: OperationDefinitionNode | null): string | null {
-    let currentType: GraphQLObjectType = type;
-    let fields = selectionSetOwner
-      ? collectFields(schema, fragments, variables, currentType, selectionSetOwner.selectionSet)
-      : collectSubfields(schema, fragments, variables, currentType, nodes!);
-    for (let i = 0; i < rest.length; i++) {
-      const segment = rest[i];
-      if (typeof segment === 'number') continue;
-      const fieldNodes = fields.get(segment);
-      if (!fieldNodes) return null;
-      const name = fieldNodes[0].name.value;
-      const def = currentType.getFields()[name];
-      if (!def) return null;
-      const coordinate = `${currentType.name}.${name}`;
-      const remaining = rest.slice(i + 1).filter((s) => typeof s === 'string');
-      if (remaining.length === 0) return coordinate;
-      const next = getNamedType(def.type);
-      if (!isObjectType(next)) return coordinate;
-      currentType = next;
-      fields = collectSubfields(schema, fragments, variables, currentType, fieldNodes);
-    }
-    return null;
-  }
-
-  function denialsUnder(path: Path, subject: string | null, type: GraphQLObjectType | null, nodes: readonly FieldNode[], ownCoordinate: string, policies: AccessPolicies | undefined): void {
+  /** The refusal codes under a nulled value: per coordinate the client selected, and the first. */
+  function denialsUnder(path: Path, type: GraphQLObjectType | null, nodes: readonly FieldNode[]): Refusal | null {
+    let first: string | null = null;
+    const byCoordinate = new Map<string, string>();
     for (const e of errorsUnder(path)) {
       const code = String(e.extensions?.code ?? '');
       if (!DENIAL_CODES.has(code)) continue;
+      first ??= code;
       const rest = (e.path as Path).slice(path.length);
-      const coordinate = rest.length === 0 || !type ? ownCoordinate : coordinateAt(type, nodes, rest, null);
-      if (coordinate) record(subject, coordinate, 'DENIED', code, e.path as Path, classOf(coordinate, policies));
+      // null when the error is on a field the client did not select (the private alias)
+      const selected = type && rest.length > 0 ? selectedPrefix(shape, { type, fields: collectSubfields(schema, fragments, variables, type, nodes) }, rest) : null;
+      const coordinate = selected && selected.path.length === rest.length ? selected.coordinate : null;
+      if (coordinate && !byCoordinate.has(coordinate)) byCoordinate.set(coordinate, code);
+    }
+    return first === null ? null : { first, byCoordinate };
+  }
+
+  /** Records every field the client selected below `path` as refused (nothing of it was delivered). */
+  function refuseSelection(type: GraphQLObjectType, nodes: readonly FieldNode[], path: Path, subject: string | null, refusal: Refusal, inherited: AccessPolicies | undefined): void {
+    for (const [key, fieldNodes] of collectSubfields(schema, fragments, variables, type, nodes)) {
+      const name = fieldNodes[0].name.value;
+      const def = name.startsWith('__') ? undefined : type.getFields()[name];
+      if (!def) continue;
+      const coordinate = `${type.name}.${name}`;
+      const policies = classOf(coordinate, inherited);
+      const p = [...path, key];
+      const code = fieldNodes.some((n) => removed.has(n)) ? 'FORBIDDEN' : (refusal.byCoordinate.get(coordinate) ?? refusal.first);
+      record(subject, coordinate, 'DENIED', code, p, policies);
+      const next = getNamedType(def.type);
+      if (isObjectType(next)) refuseSelection(next, fieldNodes, p, subject, refusal, policies);
     }
   }
 
@@ -158,9 +169,14 @@ export function walkResult(input: WalkInput): WalkOutput {
     const objectType = isObjectType(named) ? named : null;
     if (value === null || value === undefined) {
       const owner = objectType?.name === SUBJECT_TYPE ? hint(typeof path[path.length - 1] === 'number' ? (path[path.length - 1] as number) : null) : subject;
-      denialsUnder(path, objectType?.name === SUBJECT_TYPE ? owner : subject, objectType, nodes, coordinate, policies);
-      // Null without any error: delivered as "no record" (e.g. customs for most subjects).
-      if (errorsUnder(path).length === 0) record(subject, coordinate, 'GRANTED', '', path, policies);
+      const refusal = denialsUnder(path, objectType, nodes);
+      if (refusal) {
+        record(subject, coordinate, 'DENIED', refusal.byCoordinate.get(coordinate) ?? refusal.first, path, policies);
+        if (objectType) refuseSelection(objectType, nodes, path, owner, refusal, policies);
+      } else if (errorsUnder(path).length === 0) {
+        // Null without any error: delivered as "no record" (e.g. customs for most subjects).
+        record(subject, coordinate, 'GRANTED', '', path, policies);
+      }
       return null;
     }
     const inner = isNonNullType(type) ? type.ofType : type;
@@ -208,8 +224,11 @@ export function walkResult(input: WalkInput): WalkOutput {
       const policies = classOf(coordinate, inherited);
       if (nodes.some((n) => removed.has(n))) {
         out[key] = null;
-        added.push(new GraphQLError(`Not authorized to read ${coordinate}`, { path: p, extensions: { code: 'FORBIDDEN' } }));
+        const reason = requirement(policies ?? []);
+        added.push(new GraphQLError(`Not authorized to read ${coordinate}: ${reason}`, { path: p, extensions: { code: 'FORBIDDEN', reason } }));
         record(subject, coordinate, 'DENIED', 'FORBIDDEN', p, policies);
+        const next = getNamedType(def.type);
+        if (isObjectType(next)) refuseSelection(next, nodes, p, subject, { first: 'FORBIDDEN', byCoordinate: new Map() }, policies);
         continue;
       }
       const hint = rootHints?.get(key) ?? (() => subject);
@@ -219,7 +238,7 @@ export function walkResult(input: WalkInput): WalkOutput {
   }
 
   const rootType = schema.getRootType(input.operation.operation);
-  if (!rootType || input.data === null || input.data === undefined) return { data: input.data, errors: added, outcomes };
+  if (!rootType) return { data: input.data, errors: [...(input.errors ?? []), ...added], outcomes };
   const rootFields = collectFields(schema, fragments, variables, rootType, input.operation.selectionSet);
   // Subjects that come back null are attributed through the root field's arguments.
   const rootHints = new Map<string, (i: number | null) => string | null>();
@@ -238,7 +257,9 @@ export function walkResult(input: WalkInput): WalkOutput {
       return null;
     });
   }
-  const data = walkObject(rootType, rootFields, input.data, [], null, undefined, rootHints);
+  // A null `data` (a non-null root field failed) still has its refusals recorded.
+  const walked = walkObject(rootType, rootFields, input.data ?? {}, [], null, undefined, rootHints);
+  const data = input.data === null || input.data === undefined ? input.data : walked;
 
   // Root fields that are not subjects (audit trail, consents, consent mutations) are recorded
   // once each: reading the trail is itself audited.
@@ -254,6 +275,7 @@ export function walkResult(input: WalkInput): WalkOutput {
     }
     const subject = [args.uscc, args.filter?.uscc, args.input?.subject].find((v) => typeof v === 'string') ?? null;
     const denial = (errorsByPath.get(pathKey([key])) ?? []).find((e) => DENIAL_CODES.has(String(e.extensions?.code)));
+    if (!denial && (data === null || data === undefined)) continue; // nothing was delivered
     outcomes.push({
       subject,
       coordinate,
@@ -264,5 +286,7 @@ export function walkResult(input: WalkInput): WalkOutput {
       financing: false,
     });
   }
-  return { data, errors: added, outcomes };
+  const subjectAt = (path: Path) => (path.length <= 2 ? (rootHints.get(String(path[0]))?.(typeof path[1] === 'number' ? path[1] : null) ?? null) : null);
+  const repointed = repointErrors({ errors: input.errors ?? [], selectedPrefix: (path) => selectedPrefix(shape, { type: rootType, fields: rootFields }, path), subjectAt });
+  return { data, errors: [...repointed, ...added], outcomes };
 }

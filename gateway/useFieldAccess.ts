@@ -8,8 +8,9 @@ import { walkResult, type FieldOutcome, type Path } from './resultWalk';
 /**
  * Wraps the gateway's executor with the field-level concerns that need the whole operation:
  * static refusal before planning (operationRewrite), then one walk of the result that restores
- * the client's shape, answers refused fields, and hands every Subject field's outcome to the
- * audit ledger, which must commit before the response is released (SPEC §8).
+ * the client's shape, answers refused fields, points every error at a path the client selected,
+ * and hands every Subject field's outcome to the audit ledger, which must commit before the
+ * response is released (SPEC §8).
  */
 
 export class AuditUnavailableError extends Error {}
@@ -71,7 +72,7 @@ export function withFieldAccess(inner: GatewayInterface, options: FieldAccessOpt
         removed: op.removed,
         access: options.access,
       });
-      const allErrors: (GraphQLFormattedError | GraphQLError)[] = [...errors, ...walked.errors];
+      const allErrors: (GraphQLFormattedError | GraphQLError)[] = [...walked.errors];
       let data = walked.data;
       try {
         await options.commit(walked.outcomes, rc);

@@ -62,17 +62,74 @@ describe('entries per (request, subject, field)', () => {
         { subject: a.uscc, field: 'FinanceProfile.overdueDays', decision: 'GRANTED', reason: null, consent_id: consentId, ...common },
         { subject: a.uscc, field: 'Subject.finance', decision: 'GRANTED', reason: null, consent_id: consentId, ...common },
         { subject: a.uscc, field: 'Subject.kind', decision: 'GRANTED', reason: null, consent_id: null, ...common },
+        // Refused, and with it each field the bank asked for below it (SPEC §8: every field asked and refused).
+        { subject: b.uscc, field: 'FinanceProfile.loanBalance', decision: 'DENIED', reason: 'CONSENT_REQUIRED', consent_id: null, ...common },
+        { subject: b.uscc, field: 'FinanceProfile.overdueDays', decision: 'DENIED', reason: 'CONSENT_REQUIRED', consent_id: null, ...common },
         { subject: b.uscc, field: 'Subject.finance', decision: 'DENIED', reason: 'CONSENT_REQUIRED', consent_id: null, ...common },
         { subject: b.uscc, field: 'Subject.kind', decision: 'GRANTED', reason: null, consent_id: null, ...common },
       ].sort((x, y) => (x.subject + x.field < y.subject + y.field ? -1 : 1)),
     );
   });
 
-  it('records a field refused before planning as DENIED FORBIDDEN', async () => {
+  it('records a field refused before planning as DENIED FORBIDDEN, with the fields asked below it', async () => {
     const res = await stack.query(`{ subject(uscc: "${subjects[2].uscc}") { finance { loanBalance } } }`, { token: await stack.token({ role: 'public', org: 'portal' }) });
     expect(await entriesOf(res.headers.get('x-request-id')!)).toEqual([
+      expect.objectContaining({ subject: subjects[2].uscc, field: 'FinanceProfile.loanBalance', decision: 'DENIED', reason: 'FORBIDDEN' }),
       expect.objectContaining({ subject: subjects[2].uscc, field: 'Subject.finance', decision: 'DENIED', reason: 'FORBIDDEN' }),
     ]);
+  });
+});
+
+describe('refusals: every field asked for and refused is an entry (SPEC §8), whatever alias the gateway uses', () => {
+  const ASKED = ['FinanceProfile.loanBalance', 'Registration.name', 'Subject.finance', 'Subject.kind', 'Subject.registration'];
+  const deniedRows = (uscc: string) => ASKED.map((field) => expect.objectContaining({ subject: uscc, field, decision: 'DENIED', reason: 'FORBIDDEN', consumer_role: 'subject' }));
+  // The gateway selects Subject.uscc under a private alias for attribution: no error may point
+  // there, only at paths the client selected, and each says why.
+  const expectRefusedAt = (errors: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[] | undefined, selected: (string | number)[][]) => {
+    expect(errors?.length).toBeGreaterThan(0);
+    for (const e of errors ?? []) {
+      expect(selected.map((p) => JSON.stringify(p))).toContain(JSON.stringify(e.path));
+      expect(e).toMatchObject({ message: expect.stringContaining('a subject token reads only its own code'), extensions: { code: 'FORBIDDEN' } });
+    }
+  };
+
+  it("records each field a subject token asked of another subject as DENIED, with the error at the subject it selected saying why", async () => {
+    const [a, b] = subjects;
+    const res = await stack.query(`{ subject(uscc: "${a.uscc}") { kind registration { name } finance { loanBalance } } }`, { token: await stack.token({ role: 'subject', subject: b.uscc }) });
+    expect(res.body.data).toEqual({ subject: null });
+    expect(res.body.errors).toEqual([
+      expect.objectContaining({ path: ['subject'], message: `Not authorized to read subject ${a.uscc}: a subject token reads only its own code`, extensions: expect.objectContaining({ code: 'FORBIDDEN' }) }),
+    ]);
+    expect(await entriesOf(res.headers.get('x-request-id')!)).toEqual(deniedRows(a.uscc));
+  });
+
+  it('does the same through aliases, fragments, inline fragments and variables', async () => {
+    const [a, b] = subjects;
+    const res = await stack.query(
+      `query Q($u: USCC!) { them: subject(uscc: $u) { ...F } }
+       fragment F on Subject { k: kind ... on Subject { reg: registration { n: name } } money: finance { lb: loanBalance } }`,
+      { token: await stack.token({ role: 'subject', subject: b.uscc }), variables: { u: a.uscc } },
+    );
+    expect(res.body.data).toEqual({ them: null });
+    expectRefusedAt(res.body.errors, [['them'], ['them', 'k'], ['them', 'reg'], ['them', 'reg', 'n'], ['them', 'money'], ['them', 'money', 'lb']]);
+    expect(await entriesOf(res.headers.get('x-request-id')!)).toEqual(deniedRows(a.uscc));
+  });
+
+  it('records its own fields GRANTED and the other subject\'s DENIED in one batch', async () => {
+    const [a, b] = subjects;
+    const res = await stack.query(`query($u: [USCC!]!) { subjects(usccs: $u) { kind registration { name } finance { loanBalance } } }`, {
+      token: await stack.token({ role: 'subject', subject: b.uscc }),
+      variables: { u: [b.uscc, a.uscc] },
+    });
+    expect(res.body.data.subjects[0].kind).toEqual(expect.any(String));
+    expect(res.body.data.subjects[1]).toBeNull();
+    // Only the other subject is refused (its own sections could at worst be DEPARTMENT_UNAVAILABLE on a busy machine).
+    const refusals = res.body.errors?.filter((e) => e.extensions?.code !== 'DEPARTMENT_UNAVAILABLE');
+    expectRefusedAt(refusals, [['subjects', 1], ['subjects', 1, 'kind'], ['subjects', 1, 'registration'], ['subjects', 1, 'registration', 'name'], ['subjects', 1, 'finance'], ['subjects', 1, 'finance', 'loanBalance']]);
+    const rows = await entriesOf(res.headers.get('x-request-id')!);
+    expect(rows.filter((r) => r.subject === a.uscc)).toEqual(deniedRows(a.uscc));
+    expect(rows.filter((r) => r.subject === b.uscc && r.decision === 'DENIED')).toEqual([]);
+    expect(rows).toContainEqual(expect.objectContaining({ subject: b.uscc, field: 'Subject.kind', decision: 'GRANTED' }));
   });
 });
 
