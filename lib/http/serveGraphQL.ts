@@ -59,9 +59,11 @@ function sendHttpError(res: http.ServerResponse, e: HttpError): void {
 
 function readBody(req: http.IncomingMessage, maxBytes: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
+    // closed after the answer: otherwise the client goes on sending a body nobody reads
+    const tooLarge = () => new HttpError(413, 'PAYLOAD_TOO_LARGE', `request body exceeds ${maxBytes} bytes`, { connection: 'close' });
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > maxBytes) {
-      reject(new HttpError(413, 'PAYLOAD_TOO_LARGE', `request body exceeds ${maxBytes} bytes`));
+      reject(tooLarge());
       return;
     }
     const chunks: Buffer[] = [];
@@ -71,13 +73,14 @@ function readBody(req: http.IncomingMessage, maxBytes: number): Promise<Buffer> 
       if (size > maxBytes) {
         req.removeAllListeners('data');
         req.resume();
-        reject(new HttpError(413, 'PAYLOAD_TOO_LARGE', `request body exceeds ${maxBytes} bytes`));
+        reject(tooLarge());
         return;
       }
       chunks.push(chunk);
     });
     req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
+    // the client went away or Node cut a slow body (requestTimeout): nobody is left to answer
+    req.on('error', () => reject(new HttpError(400, 'BAD_REQUEST', 'request body incomplete')));
   });
 }
 
@@ -154,10 +157,55 @@ export interface Listening {
   close(graceMs?: number): Promise<void>;
 }
 
+/**
+ * Node's own protections against slow and piled-up clients, the same for the gateway and every
+ * subgraph: without them a body sent a byte at a time holds a connection for minutes.
+ */
+export interface ServerLimits {
+  /** all of a request's headers must arrive within this, else 408 and the connection is closed */
+  headersTimeoutMs: number;
+  /** the whole request, body included, must arrive within this, else 408 and closed */
+  requestTimeoutMs: number;
+  /**
+   * an idle keep-alive connection is closed after this: longer than the gateway's own pool keeps
+   * an idle socket (60 s, SubgraphDataSource.ts), so a subgraph never closes one being reused
+   */
+  keepAliveTimeoutMs: number;
+  /** connections beyond this many at once are closed as they arrive */
+  maxConnections: number;
+  /** how often Node checks the two timeouts; its default (30 s) lets a slow body live twice as long */
+  connectionsCheckingIntervalMs: number;
+}
+
+export const DEFAULT_SERVER_LIMITS: ServerLimits = {
+  headersTimeoutMs: 10_000,
+  // a 256 KiB body in 30 s is 9 KB/s: any real client is far faster
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 65_000,
+  // the gateway pools up to 128 connections per subgraph; load generators and frontends far fewer
+  maxConnections: 1024,
+  connectionsCheckingIntervalMs: 1_000,
+};
+
+function validLimits(limits: Partial<ServerLimits>): ServerLimits {
+  const valid = { ...DEFAULT_SERVER_LIMITS, ...limits };
+  for (const [name, value] of Object.entries(valid)) {
+    if (!Number.isInteger(value) || value < 1) throw new TypeError(`listen: limits.${name} must be a positive whole number, got ${value}`);
+  }
+  if (valid.headersTimeoutMs > valid.requestTimeoutMs) {
+    throw new TypeError(`listen: limits.headersTimeoutMs (${valid.headersTimeoutMs}) must not exceed requestTimeoutMs (${valid.requestTimeoutMs})`);
+  }
+  return valid;
+}
+
 /** Listens on `port` (0 = ephemeral) and resolves with the bound address. */
-export function listen(listener: http.RequestListener, port: number, host = '127.0.0.1'): Promise<Listening> {
-  const server = http.createServer(listener);
-  server.keepAliveTimeout = 65_000;
+export function listen(listener: http.RequestListener, port: number, host = '127.0.0.1', limits: Partial<ServerLimits> = {}): Promise<Listening> {
+  const { headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs, maxConnections, connectionsCheckingIntervalMs } = validLimits(limits);
+  const server = http.createServer(
+    { headersTimeout: headersTimeoutMs, requestTimeout: requestTimeoutMs, keepAliveTimeout: keepAliveTimeoutMs, connectionsCheckingInterval: connectionsCheckingIntervalMs },
+    listener,
+  );
+  server.maxConnections = maxConnections;
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
