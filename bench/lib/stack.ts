@@ -85,6 +85,9 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
     WORLD_SIZE: String(options.worldSize),
     WORLD_SEED: process.env.WORLD_SEED || '1',
     REDIS_KEY_PREFIX: `bench:${options.runId}:`,
+    // The benchmark's ledger is not npm start's: its checkpoints (SPEC §8, one directory per ledger
+    // database) stay out of ./data/audit-checkpoints, where audit:verify would miss its chains.
+    AUDIT_CHECKPOINT_DIR: process.env.AUDIT_CHECKPOINT_DIR || path.join(os.tmpdir(), `credit-bench-audit-checkpoints-${options.runId}`),
     PLAIN_GATEWAY_PORT: String(ports.plainGateway),
     // The limiter stays on (its cost is part of the overhead figure), but one benchmark consumer
     // sending a load must not be refused with 429 at the default 6000 a minute.
