@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import { describeError, logError } from '../log';
 
 /**
  * The HTTP face shared by the gateway and every subgraph: `POST /graphql` (JSON only, bounded
@@ -143,7 +144,7 @@ export function createGraphQLListener<TContext extends BaseContext>(options: Ser
     } catch (e) {
       if (e instanceof HttpError) return sendHttpError(res, e);
       // Never a stack or an internal detail to the client.
-      process.stderr.write(`unexpected error serving ${req.method} ${path}: ${(e as Error)?.stack ?? e}\n`);
+      logError({ event: 'unexpected error serving a request', method: req.method, path, error: describeError(e) });
       sendJson(res, 500, { errors: [{ message: 'internal error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
     }
   };

@@ -1,5 +1,6 @@
 import { GraphQLError } from 'graphql';
 import type { Department } from '../config';
+import { describeError, logError } from '../log';
 import { DEPARTMENT_TABLE, departmentConstant } from '../departments';
 
 /**
@@ -91,7 +92,14 @@ export function maskError(formatted: import('graphql').GraphQLFormattedError, er
     return { message: e.message, path: formatted.path, locations: formatted.locations, extensions: e.extensions };
   }
   // The detail stays in the server log, never in the response.
-  process.stderr.write(`masked internal error at ${JSON.stringify(formatted.path ?? [])}: ${(original as Error)?.stack ?? String(original)}\n`);
+  logError({
+    event: 'masked internal error',
+    code: formatted.extensions?.code ?? null,
+    message: formatted.message,
+    path: formatted.path ?? null,
+    ...(typeof formatted.extensions?.serviceName === 'string' ? { subgraph: formatted.extensions.serviceName } : {}),
+    error: describeError(original),
+  });
   return {
     message: 'Internal error',
     path: formatted.path,
