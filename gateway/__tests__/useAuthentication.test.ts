@@ -66,11 +66,17 @@ describe('JWKS authentication', () => {
 
 describe('shared-secret authentication', () => {
   const SECRET = 's'.repeat(48);
-  const config = { kind: 'secret' as const, secret: SECRET };
+  const config = { kind: 'secret' as const, secret: SECRET, issuer: ISSUER, audience: AUDIENCE, development: false };
   const key = new TextEncoder().encode(SECRET);
   const claims = { role: 'bank', org: 'bank-a', purpose: 'financing' };
   const sign = (alg: string, options: { secret?: Uint8Array; expiresAt?: string | number } = {}) =>
-    new SignJWT(claims).setProtectedHeader({ alg }).setSubject('officer-7').setExpirationTime(options.expiresAt ?? '5m').sign(options.secret ?? key);
+    new SignJWT(claims)
+      .setProtectedHeader({ alg })
+      .setSubject('officer-7')
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setExpirationTime(options.expiresAt ?? '5m')
+      .sign(options.secret ?? key);
 
   it('accepts HS256 signed with the secret', async () => {
     await expect(useAuthentication(config).authenticate(request(await sign('HS256')))).resolves.toMatchObject({ id: 'officer-7', role: 'bank' });
