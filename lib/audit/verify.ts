@@ -70,17 +70,19 @@ async function verify(pool: Pool, { key, checkpoints }: VerifyOptions, state: { 
   }
   const lastAnchor = (chainId: string) => Math.max(-1, ...(anchors.get(chainId)?.keys() ?? []));
 
+  // Chains, then heads, then entries up to each head: a gateway writing meanwhile commits entries
+  // and head together, so what it adds after this snapshot is neither missed nor taken for a gap.
+  const chainIds = (await pool.query<{ chain_id: string }>(`SELECT DISTINCT chain_id FROM audit_entries ORDER BY chain_id`)).rows.map((r) => r.chain_id);
   const heads = new Map<string, { lastSeq: number; lastHash: string }>();
   for (const c of (await pool.query<{ chain_id: string; last_seq: string; last_hash: string }>(`SELECT * FROM audit_chains ORDER BY chain_id`)).rows) {
     heads.set(c.chain_id, { lastSeq: Number(c.last_seq), lastHash: c.last_hash });
   }
 
-  const chainIds = (await pool.query<{ chain_id: string }>(`SELECT DISTINCT chain_id FROM audit_entries ORDER BY chain_id`)).rows.map((r) => r.chain_id);
   for (const chainId of chainIds) {
     const cp = checkpointed.get(chainId);
-    const end = await walkChain(pool, { chainId, key, anchors: anchors.get(chainId), checkpoint: cp, state });
     const head = heads.get(chainId);
     if (!head) throw new Broken(`chain ${chainId} has no recorded head`);
+    const end = await walkChain(pool, { chainId, upToSeq: head.lastSeq, key, anchors: anchors.get(chainId), checkpoint: cp, state });
     if (head.lastSeq !== end.seq || head.lastHash !== end.hash) {
       throw new Broken(`chain ${chainId} entry ${head.lastSeq} was removed (the chain head says it ends there, the entries end at ${end.seq})`);
     }
@@ -108,6 +110,8 @@ async function verify(pool: Pool, { key, checkpoints }: VerifyOptions, state: { 
 
 interface WalkInput {
   chainId: string;
+  /** the head read before the walk: later entries are newer than this verification */
+  upToSeq: number;
   key: LedgerKey;
   anchors: Map<number, string> | undefined;
   checkpoint: Checkpoint | undefined;
@@ -115,12 +119,16 @@ interface WalkInput {
 }
 
 /** Verifies one chain's entries in order; returns where it ends. */
-async function walkChain(pool: Pool, { chainId, key, anchors, checkpoint, state }: WalkInput): Promise<{ seq: number; hash: string }> {
+async function walkChain(pool: Pool, { chainId, upToSeq, key, anchors, checkpoint, state }: WalkInput): Promise<{ seq: number; hash: string }> {
   let expectedSeq: number | null = null;
   let prev = GENESIS_HASH;
   let afterSeq = -1;
   for (;;) {
-    const { rows } = await pool.query<AuditRow>(`SELECT * FROM audit_entries WHERE chain_id = $1 AND seq > $2 ORDER BY seq LIMIT ${PAGE}`, [chainId, afterSeq]);
+    const { rows } = await pool.query<AuditRow>(`SELECT * FROM audit_entries WHERE chain_id = $1 AND seq > $2 AND seq <= $3 ORDER BY seq LIMIT ${PAGE}`, [
+      chainId,
+      afterSeq,
+      upToSeq,
+    ]);
     if (rows.length === 0) break;
     for (const row of rows) {
       const seq = Number(row.seq);

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { canonical } from '../hash';
 import { fromRow, type AuditRow } from '../row';
+import { verifyLedger } from '../verify';
 import { createLedgerFixture, type LedgerFixture } from './ledgerFixture';
 
 /**
@@ -106,6 +107,25 @@ describe('the checkpoints outside the database', () => {
     await f.pool.query(`DELETE FROM audit_entries WHERE chain_id = $1 AND seq = 200`, [chainId()]);
     await f.pool.query(`UPDATE audit_chains SET last_seq = 199, last_hash = (SELECT hash FROM audit_entries WHERE chain_id = $1 AND seq = 199) WHERE chain_id = $1`, [chainId()]);
     expect(await f.verify()).toMatchObject({ ok: false, problem: expect.stringContaining('entries 200..200 were removed') });
+  });
+});
+
+describe('verifying while the gateway writes', () => {
+  it('neither misses nor takes for a removal the entries committed during the walk', async () => {
+    // An explicit gate instead of a race: right after verify has read the chain heads, the writer
+    // commits three more groups (as a live gateway would under `npm start`).
+    const query = f.pool.query.bind(f.pool) as (...args: unknown[]) => Promise<unknown>;
+    const racing = Object.create(f.pool, {
+      query: {
+        value: async (...args: unknown[]) => {
+          const result = await query(...args);
+          if (String(args[0]).includes('FROM audit_chains')) await f.write(30);
+          return result;
+        },
+      },
+    });
+    expect(await verifyLedger(racing, { key: f.key, checkpoints: f.checkpoints })).toEqual({ ok: true, records: 200 });
+    expect(await f.verify()).toEqual({ ok: true, records: 230 });
   });
 });
 
