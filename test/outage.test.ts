@@ -64,11 +64,10 @@ afterAll(() => stack?.stop());
 afterEach(() => stack.resetLegacy());
 
 async function expectSectionUnavailable(d: Department, uscc: string) {
-  // A hang would outlast this: the answer must come within the deadline plus a margin.
-  const res = await Promise.race([
-    stack.query(profile(d, uscc), { token }),
-    new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no answer within the department deadline')), TIMEOUT_MS + 3000)),
-  ]);
+  // That an answer comes at all, with the section null, is the rule here (without the deadline a
+  // hung department never answers and a slow one fills the section); how soon it comes under load
+  // is a measurement: bench/scenarios/hungDepartment.ts, not a wall-clock bound in a test.
+  const res = await stack.query(profile(d, uscc), { token });
   expect(res.status).toBe(200);
   expect(res.body.data.subject[sectionOf(d)]).toBeNull();
   expect(res.body.data.subject.kind).toEqual(expect.any(String));
@@ -146,7 +145,7 @@ describe('two dependent calls', () => {
 });
 
 describe.each(DEPARTMENTS)('%s', (d) => {
-  it('hung: the section is null with DEPARTMENT_UNAVAILABLE within the deadline, the rest intact', async () => {
+  it('hung: the request is still answered, the section null with DEPARTMENT_UNAVAILABLE, the rest intact', async () => {
     stack.standIns[d].setFaults({ down: true });
     await expectSectionUnavailable(d, freshSubject().uscc);
   });
