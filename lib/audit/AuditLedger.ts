@@ -48,8 +48,12 @@ export interface AuditLedgerStats {
   entries: number;
 }
 
+function newChainId(): string {
+  return `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+}
+
 export class AuditLedger {
-  readonly chainId = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private currentChainId = newChainId();
   private seq = 0;
   private head = GENESIS_HASH;
   private queue: Pending[] = [];
@@ -68,6 +72,11 @@ export class AuditLedger {
     this.checkpoints = options.checkpoints;
     this.unavailableForMs = options.unavailableForMs ?? 1000;
     this.maxBatchEntries = options.maxBatchEntries ?? 50_000;
+  }
+
+  /** the chain this process appends to now (a new one after a write whose outcome is unknown) */
+  get chainId(): string {
+    return this.currentChainId;
   }
 
   async migrate(): Promise<void> {
@@ -111,7 +120,7 @@ export class AuditLedger {
     let head = this.head;
     for (const p of group) {
       for (const e of p.entries) {
-        const record: AuditRecord = { ...e, chainId: this.chainId, seq: ++seq };
+        const record: AuditRecord = { ...e, chainId: this.currentChainId, seq: ++seq };
         const hash = this.key.entry(head, record);
         records.push({ ...record, prevHash: head, hash });
         head = hash;
@@ -134,9 +143,16 @@ export class AuditLedger {
          INSERT INTO audit_chains (chain_id, last_seq, last_hash, updated_at)
          SELECT $2, $3, $4, now() FROM (SELECT count(*) FROM entries) c
          ON CONFLICT (chain_id) DO UPDATE SET last_seq = EXCLUDED.last_seq, last_hash = EXCLUDED.last_hash, updated_at = EXCLUDED.updated_at`,
-        [rows, this.chainId, seq, head],
+        [rows, this.currentChainId, seq, head],
       );
     } catch (e) {
+      // A failed statement may still have committed (the connection dropped after COMMIT): its
+      // seq numbers and head are then taken. Going on from the old head could write a second entry
+      // under a committed seq; going on from the new one could leave a gap. Either would break the
+      // chain, so the ledger continues on a fresh chain, and the old one ends where it really ends.
+      this.currentChainId = newChainId();
+      this.seq = 0;
+      this.head = GENESIS_HASH;
       return this.fail(group, `audit ledger write failed: ${(e as Error).message}`);
     }
     // The chain head moves only once the rows are committed.
@@ -145,7 +161,7 @@ export class AuditLedger {
     this.stats.commits += 1;
     this.stats.entries += records.length;
     try {
-      await this.checkpoints.append({ chainId: this.chainId, seq, hash: head });
+      await this.checkpoints.append({ chainId: this.currentChainId, seq, hash: head });
     } catch (e) {
       // The rows are committed but their proof outside the database is not: fail closed, as for a
       // failed write. The next checkpoint that succeeds covers these entries too.
