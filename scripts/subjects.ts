@@ -1,13 +1,15 @@
 import { parseArgs } from 'node:util';
 import { loadConfigOrExit } from '../lib/config';
 import { createWorld, type Subject } from '../legacy/world';
+import { RECORD_IN } from './demoSubject';
 
 /**
- * `npm run --silent subjects -- [--limit N]`: demo subjects from the stand-ins' world
- * (WORLD_SIZE, WORLD_SEED), one JSON object a line: {"uscc":…,"name":…}. Stdout carries only
- * those lines. The selection takes one subject of each interesting sort — pre-2015 with a
- * 注册号, customs-registered, more than a page of court cases, financed, … (as many sorts as
+ * `npm run --silent subjects -- [--limit N] [--with finance,customs]`: demo subjects from the
+ * stand-ins' world (WORLD_SIZE, WORLD_SEED), one JSON object a line: {"uscc":…,"name":…}. Stdout
+ * carries only those lines. The selection takes one subject of each interesting sort — pre-2015
+ * with a 注册号, customs-registered, more than a page of court cases, financed, … (as many sorts as
  * the limit allows, in the order listed below) — fills up in index order, and prints in index order.
+ * `--with` keeps only subjects of which every named department's system holds a record.
  */
 
 const DEFAULT_LIMIT = 10;
@@ -31,16 +33,24 @@ const SORTS: { label: string; matches(s: Subject): boolean }[] = [
   { label: 'overdue loans', matches: (s) => (s.finance?.overdueFen ?? 0) > 0 },
 ];
 
-function parseLimit(): number {
-  let raw: string | undefined;
+const USAGE = `usage: npm run --silent subjects -- [--limit N] [--with ${Object.keys(RECORD_IN).join(',')}]`;
+
+function parseOptions(): { limit: number; wanted: (s: Subject) => boolean } {
+  let values: { limit?: string; with?: string };
   try {
-    raw = parseArgs({ options: { limit: { type: 'string' } }, strict: true }).values.limit;
+    values = parseArgs({ options: { limit: { type: 'string' }, with: { type: 'string' } }, strict: true }).values;
   } catch (error) {
-    fail(`usage: npm run --silent subjects -- [--limit N] (${(error as Error).message})`);
+    fail(`${USAGE} (${(error as Error).message})`);
   }
-  if (raw === undefined) return DEFAULT_LIMIT;
-  if (!/^\d+$/.test(raw) || Number(raw) < 1) fail(`--limit must be a positive whole number, got ${JSON.stringify(raw.slice(0, 40))}`);
-  return Number(raw);
+  const raw = values.limit;
+  if (raw !== undefined && (!/^\d+$/.test(raw) || Number(raw) < 1)) fail(`--limit must be a positive whole number, got ${JSON.stringify(raw.slice(0, 40))}`);
+  const departments = values.with === undefined ? [] : values.with.split(',').map((d) => d.trim().toLowerCase());
+  const unknown = departments.find((d) => !Object.hasOwn(RECORD_IN, d));
+  if (unknown !== undefined) fail(`--with takes departments among ${Object.keys(RECORD_IN).join(', ')}; got ${JSON.stringify(unknown.slice(0, 40))}`);
+  return {
+    limit: raw === undefined ? DEFAULT_LIMIT : Number(raw),
+    wanted: (s) => departments.every((d) => RECORD_IN[d]!(s)),
+  };
 }
 
 function fail(line: string): never {
@@ -49,7 +59,7 @@ function fail(line: string): never {
 }
 
 function main(): void {
-  const limit = parseLimit();
+  const { limit, wanted } = parseOptions();
   // only the two variables this script reads, validated by the one config schema (SPEC §4)
   const { world: worldOptions } = loadConfigOrExit({ WORLD_SIZE: process.env.WORLD_SIZE, WORLD_SEED: process.env.WORLD_SEED });
   const world = createWorld(worldOptions);
@@ -58,14 +68,15 @@ function main(): void {
   const pending = SORTS.slice(0, count);
   for (let i = 0; i < Math.min(world.size, SCAN_LIMIT) && pending.length > 0; i++) {
     const subject = world.subject(i);
+    if (!wanted(subject)) continue;
     const sort = pending.findIndex((s) => s.matches(subject));
     if (sort >= 0 && !chosen.has(i)) {
       chosen.add(i);
       pending.splice(sort, 1);
     }
   }
-  for (let i = 0; i < world.size && chosen.size < count; i++) chosen.add(i);
-  for (const index of chosen) {
+  for (let i = 0; i < Math.min(world.size, SCAN_LIMIT) && chosen.size < count; i++) if (wanted(world.subject(i))) chosen.add(i);
+  for (const index of [...chosen].sort((a, b) => a - b)) {
     const subject = world.subject(index);
     const name = subject.enterprise?.name ?? subject.tax?.name ?? subject.customs?.name ?? '';
     process.stdout.write(`${JSON.stringify({ uscc: subject.uscc, name })}\n`);
