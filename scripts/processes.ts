@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { EventEmitter } from 'node:events';
 import net from 'node:net';
 import path from 'node:path';
 
@@ -32,31 +33,83 @@ export interface RunningService {
   name: string;
   child: ChildProcess;
   exited: Promise<number | null>;
+  /** emits 'line' for each line the service writes to stdout */
+  stdoutLines: EventEmitter;
 }
 
-function prefixLines(name: string, stream: NodeJS.ReadableStream | null, out: NodeJS.WritableStream, quiet: boolean): void {
+export interface StartOptions {
+  /** drop the service's output (benchmarks) */
+  quiet?: boolean;
+  /**
+   * Run the service in its own process group, so that a terminal's Ctrl-C (sent to the whole
+   * foreground group) reaches only the parent, which then stops the services in order: the embedded
+   * database last, after every process holding connections to it has exited.
+   */
+  ownProcessGroup?: boolean;
+}
+
+function prefixLines(name: string, stream: NodeJS.ReadableStream | null, out: NodeJS.WritableStream, options: { quiet: boolean; lines?: EventEmitter }): void {
   if (!stream) return;
   let pending = '';
   stream.setEncoding?.('utf8');
   stream.on('data', (chunk: string) => {
-    if (quiet) return;
     pending += chunk;
     const lines = pending.split('\n');
     pending = lines.pop() ?? '';
-    for (const line of lines) out.write(`[${name}] ${line}\n`);
+    for (const line of lines) {
+      options.lines?.emit('line', line);
+      if (!options.quiet) out.write(`[${name}] ${line}\n`);
+    }
   });
 }
 
-export function startService(spec: ServiceSpec, options: { quiet?: boolean } = {}): RunningService {
+export function startService(spec: ServiceSpec, options: StartOptions = {}): RunningService {
   const child = spawn(process.execPath, [...(spec.nodeArgs ?? []), '--import', 'tsx', path.join(ROOT, spec.entry), ...(spec.args ?? [])], {
     cwd: ROOT,
     env: { ...process.env, ...spec.env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.ownProcessGroup ?? false,
   });
-  prefixLines(spec.name, child.stdout, process.stdout, options.quiet ?? false);
-  prefixLines(spec.name, child.stderr, process.stderr, options.quiet ?? false);
+  const stdoutLines = new EventEmitter();
+  prefixLines(spec.name, child.stdout, process.stdout, { quiet: options.quiet ?? false, lines: stdoutLines });
+  prefixLines(spec.name, child.stderr, process.stderr, { quiet: options.quiet ?? false });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { name: spec.name, child, exited };
+  return { name: spec.name, child, exited, stdoutLines };
+}
+
+/**
+ * Resolves when the service itself prints a line matching `pattern` (e.g. that its server is
+ * listening); rejects when it exits first. Unlike polling a port, this cannot be fooled by another
+ * process already listening there. Call it right after startService: earlier lines are not kept.
+ */
+export function waitForLine(service: RunningService, pattern: RegExp, timeoutMs = 60_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => settle(new Error(`${service.name} did not print ${pattern} within ${timeoutMs} ms`)), timeoutMs);
+    const onLine = (line: string) => {
+      if (pattern.test(line)) settle(line);
+    };
+    const settle = (result: string | Error) => {
+      clearTimeout(timer);
+      service.stdoutLines.off('line', onLine);
+      if (typeof result === 'string') resolve(result);
+      else reject(result);
+    };
+    service.stdoutLines.on('line', onLine);
+    void service.exited.then(() => settle(new Error(`${service.name} exited before it was ready`)));
+  });
+}
+
+/** A port some other process already holds: the first one found, else undefined. */
+export async function portInUse(ports: readonly number[], host = '127.0.0.1'): Promise<number | undefined> {
+  for (const port of ports) {
+    const free = await new Promise<boolean>((resolve) => {
+      const server = net.createServer();
+      server.once('error', () => resolve(false));
+      server.listen({ port, host, exclusive: true }, () => server.close(() => resolve(true)));
+    });
+    if (!free) return port;
+  }
+  return undefined;
 }
 
 /** Polls `url` until it answers 200, the process exits, or `timeoutMs` passes. */

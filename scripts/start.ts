@@ -1,49 +1,74 @@
-import { SUBGRAPHS, loadConfigOrExit } from '../lib/config';
+import { DEPARTMENTS, SUBGRAPHS, loadConfigOrExit } from '../lib/config';
 import { createWorld } from '../legacy/world';
-import { GATEWAY_NODE_ARGS, ROOT, startService, stopAll, waitForOk, waitForPort, type RunningService } from './processes';
+import { demoSubject } from './demoSubject';
+import { GATEWAY_NODE_ARGS, ROOT, portInUse, startService, stopAll, waitForLine, waitForOk, waitForPort, type RunningService, type ServiceSpec } from './processes';
 
 /**
  * `npm start`: the legacy stand-ins, the six subgraphs and the gateway as separate processes on
- * the ports of SPEC §4, logs prefixed by service; Ctrl-C stops them all.
+ * the ports of SPEC §4, logs prefixed by service; Ctrl-C stops them all, in the reverse order of
+ * their start (the gateway first, so requests in flight still reach the subgraphs and the ledger;
+ * the embedded database last, so no process sees its connections cut).
  */
+
+const PORT_VARIABLES = 'PORT/SUBGRAPH_PORT_BASE/LEGACY_PORT_BASE/EMBEDDED_DB_PORT';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const env: Record<string, string | undefined> = { ...process.env };
-  const services: RunningService[] = [];
+  const embeddedDbPort = config.databaseUrl ? undefined : Number(process.env.EMBEDDED_DB_PORT ?? 4099);
+  // Every port before anything starts: a second `npm start` must stop here, not find the first
+  // one's services answering and call itself ready.
+  const taken = await portInUse([
+    config.port,
+    ...SUBGRAPHS.map((_, i) => config.subgraphPortBase + i + 1),
+    ...DEPARTMENTS.map((_, i) => config.legacyPortBase + i + 1),
+    ...(embeddedDbPort === undefined ? [] : [embeddedDbPort]),
+  ]);
+  if (taken !== undefined) {
+    process.stderr.write(`port ${taken} is in use: is another \`npm start\` running? set ${PORT_VARIABLES}\n`);
+    process.exit(1);
+  }
+
+  /** services by start order; stopped tier by tier from the last */
+  const tiers: RunningService[][] = [];
+  const start = (specs: ServiceSpec[]) => {
+    // own process groups: a terminal's Ctrl-C reaches only this process, which stops them in order
+    const tier = specs.map((spec) => startService(spec, { ownProcessGroup: true }));
+    tiers.push(tier);
+    return tier;
+  };
   let stopping = false;
   const shutdown = async (code: number) => {
     if (stopping) return;
     stopping = true;
-    await stopAll(services);
+    for (const tier of [...tiers].reverse()) await stopAll(tier);
     process.exit(code);
   };
-  process.once('SIGINT', () => void shutdown(0));
-  process.once('SIGTERM', () => void shutdown(0));
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => void shutdown(0));
+  // the children do not share our process group: never leave them behind, however we exit
+  process.once('exit', () => tiers.flat().forEach((s) => s.child.exitCode === null && s.child.signalCode === null && s.child.kill('SIGKILL')));
 
   try {
-    if (!config.databaseUrl) {
+    if (embeddedDbPort !== undefined) {
       // No DATABASE_URL: one embedded PGlite served over the wire protocol to every process.
-      const port = Number(process.env.EMBEDDED_DB_PORT ?? 4099);
-      const db = startService({ name: 'database', entry: 'scripts/embeddedDatabase.ts', env: { ...env, EMBEDDED_DB_PORT: String(port) } });
-      services.push(db);
-      env.DATABASE_URL = `postgres://postgres@127.0.0.1:${port}/postgres?sslmode=disable`;
-      await waitForPort(port, db);
+      const [db] = start([{ name: 'database', entry: 'scripts/embeddedDatabase.ts', env: { ...env, EMBEDDED_DB_PORT: String(embeddedDbPort) } }]);
+      env.DATABASE_URL = `postgres://postgres@127.0.0.1:${embeddedDbPort}/postgres?sslmode=disable`;
+      await waitForPort(embeddedDbPort, db!);
     }
-    const legacy = startService({ name: 'legacy', entry: 'legacy/index.ts', env });
-    services.push(legacy);
-    await waitForOk(`${config.legacyUrls.market}/__admin/stats`, legacy);
+    const [legacy] = start([{ name: 'legacy', entry: 'legacy/index.ts', env }]);
+    await waitForOk(`${config.legacyUrls.market}/__admin/stats`, legacy!);
 
-    const subgraphs = SUBGRAPHS.map((name) => startService({ name, entry: `subgraphs/${name}/index.ts`, env }));
-    services.push(...subgraphs);
+    const subgraphs = start(SUBGRAPHS.map((name) => ({ name, entry: `subgraphs/${name}/index.ts`, env })));
     await Promise.all(subgraphs.map((s) => waitForOk(config.subgraphUrls[s.name as (typeof SUBGRAPHS)[number]].replace(/\/graphql$/, '/healthz'), s)));
 
-    const gateway = startService({ name: 'gateway', entry: 'gateway/index.ts', env, nodeArgs: GATEWAY_NODE_ARGS });
-    services.push(gateway);
+    const [gateway] = start([{ name: 'gateway', entry: 'gateway/index.ts', env, nodeArgs: GATEWAY_NODE_ARGS }]);
+    // gateway/index.ts prints this once ITS server is bound: /readyz then answers for this gateway, no other
+    const listening = waitForLine(gateway!, /^gateway serving at /);
     const base = `http://127.0.0.1:${config.port}`;
-    await waitForOk(`${base}/readyz`, gateway);
+    await listening;
+    await waitForOk(`${base}/readyz`, gateway!);
 
-    for (const s of services) {
+    for (const s of tiers.flat()) {
       void s.exited.then((code) => {
         if (!stopping) {
           process.stderr.write(`${s.name} exited (${code}); stopping everything\n`);
@@ -51,26 +76,39 @@ async function main(): Promise<void> {
         }
       });
     }
-    const world = createWorld(config.world);
-    const sample = world.subject(0);
-    process.stdout.write(
-      [
-        '',
-        `Gateway ready at ${base}/graphql`,
-        '',
-        `Sample subject: ${sample.uscc} ${sample.enterprise?.name ?? ''}`,
-        'Get a token:    TOKEN=$(npm run --silent token -- --role government)',
-        'Sample query:',
-        `  curl -s ${base}/graphql -H 'content-type: application/json' -H "authorization: Bearer $TOKEN" \\`,
-        `    -d '{"query":"{ subject(uscc: \\"${sample.uscc}\\") { uscc kind region { name } registration { name status } tax { rating { year grade } } judicial { dishonestDebtor { caseNumber } } } }"}'`,
-        `More subjects:  npm run --silent subjects -- --limit 5   (from ${ROOT})`,
-        '',
-      ].join('\n'),
-    );
+    printWelcome(base, createWorld(config.world));
   } catch (e) {
     process.stderr.write(`start failed: ${(e as Error).message}\n`);
     await shutdown(1);
   }
+}
+
+function printWelcome(base: string, world: ReturnType<typeof createWorld>): void {
+  const demo = demoSubject(world);
+  const curl = (token: string, body: string) =>
+    [`  curl -s ${base}/graphql -H 'content-type: application/json' -H "authorization: Bearer $${token}" \\`, `    -d '${body}'`];
+  const query = (q: string) => JSON.stringify({ query: q });
+  process.stdout.write(
+    [
+      '',
+      `Gateway ready at ${base}/graphql`,
+      '',
+      `Demo subject: ${demo.uscc} ${demo.enterprise?.name ?? ''} (a record in every department, a loan on the finance platform)`,
+      '',
+      'A government official reads its profile:',
+      '  GOV=$(npm run --silent token -- --role government)',
+      ...curl('GOV', query(`{ subject(uscc: "${demo.uscc}") { kind region { name } registration { name status } tax { rating { year grade } } judicial { enforcementCases { caseNumber court } } customs { creditClass } } }`)),
+      'A bank reads its finance section: CONSENT_REQUIRED until the subject consents, then the loan balance:',
+      '  BANK=$(npm run --silent token -- --role bank --org bank-a --purpose financing)',
+      ...curl('BANK', query(`{ subject(uscc: "${demo.uscc}") { finance { loanBalance overdueAmount rating { agency grade } } } }`)),
+      `  SELF=$(npm run --silent token -- --role subject --subject ${demo.uscc})`,
+      ...curl('SELF', query(`mutation { grantConsent(input: { subject: "${demo.uscc}", grantee: "bank-a", purpose: "financing", expiresAt: "2027-06-30T23:59:59+08:00" }) { id status } }`)),
+      '',
+      `More subjects:  npm run --silent subjects -- --limit 5 --with finance   (from ${ROOT})`,
+      'Fields, classes and limits: schema/REFERENCE.md',
+      '',
+    ].join('\n'),
+  );
 }
 
 void main();
