@@ -28,6 +28,8 @@ export interface StandInResponse {
 export interface RequestContext {
   /** records how many identifiers this call asked for (the `keys` figure of /__admin/stats) */
   countKeys(n: number): void;
+  /** whether the records of this subject (USCC) are to be sent malformed (fault `malformed`) */
+  malformed(uscc: string): boolean;
 }
 
 export interface Faults {
@@ -36,6 +38,12 @@ export interface Faults {
   errorRate: number;
   /** the port still accepts connections but never answers, like a hung system */
   down: boolean;
+  /**
+   * USCCs whose records the system sends malformed — each stand-in its own way (a date 20231345,
+   * an amount that is not a number, an unknown code), as a real system's bad row would come:
+   * HTTP 200 and the rest of the answer intact. Subjects without a record are answered as usual.
+   */
+  malformed: string[];
 }
 
 /**
@@ -91,6 +99,12 @@ function validFaults(input: unknown, current: Faults): Faults {
     if (typeof f.down !== 'boolean') throw new Error(`faults.down must be a boolean, got ${JSON.stringify(f.down)}`);
     next.down = f.down;
   }
+  if (f.malformed !== undefined) {
+    if (!Array.isArray(f.malformed) || !f.malformed.every((u) => typeof u === 'string')) {
+      throw new Error(`faults.malformed must be an array of USCCs, got ${JSON.stringify(f.malformed)}`);
+    }
+    next.malformed = [...f.malformed];
+  }
   return next;
 }
 
@@ -118,7 +132,7 @@ export function createStandIn(options: StandInOptions): StandIn {
   if (typeof options.latencyMs !== 'number' || !Number.isFinite(options.latencyMs) || options.latencyMs < 0) {
     throw new Error(`${options.name} stand-in: latencyMs must be a non-negative number of milliseconds, got ${JSON.stringify(options.latencyMs)}`);
   }
-  const baseFaults: Faults = { latencyMs: options.latencyMs, jitterMs: 0, errorRate: 0, down: false };
+  const baseFaults: Faults = { latencyMs: options.latencyMs, jitterMs: 0, errorRate: 0, down: false, malformed: [] };
   let faults: Faults = { ...baseFaults };
   let stats: StandInStats = { requests: 0, keys: 0 };
   let url = '';
@@ -182,7 +196,8 @@ export function createStandIn(options: StandInOptions): StandIn {
     if (faults.down) return;
     if (faults.errorRate > 0 && Math.random() < faults.errorRate) return send(res, options.failure(request));
     try {
-      const ctx: RequestContext = { countKeys: (n) => void (stats.keys += n) };
+      const malformed = new Set(faults.malformed);
+      const ctx: RequestContext = { countKeys: (n) => void (stats.keys += n), malformed: (uscc) => malformed.has(uscc) };
       send(res, await options.handle(request, ctx));
     } catch {
       send(res, options.failure(request));

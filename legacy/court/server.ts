@@ -22,6 +22,7 @@ export interface CourtStandInOptions {
   latencyMs?: number;
 }
 
+const MALFORMED_DATE = '2023-13-45';
 const QUERY_TYPES: Record<string, keyof CourtRecord> = { sx: 'dishonest', zx: 'enforcement', xg: 'restrictions' };
 /** 8 characters + check character as the courts write it; GB 11714 uses digits and A-Z */
 const ORGANIZATION_CODE_SHAPE = /^[0-9A-Z]{8}-[0-9X]$/;
@@ -80,8 +81,11 @@ export function createCourtStandIn(options: CourtStandInOptions): StandIn {
       if (typeof pageSize === 'string') return refused(`参数错误: ${pageSize}`);
 
       ctx.countKeys(1);
-      const cases: CourtCase[] = world.findByOrganizationCode(zzjgdm)?.court[QUERY_TYPES[type]] ?? [];
-      return json({ success: true, total: cases.length, rows: cases.slice((pageNo - 1) * pageSize, pageNo * pageSize).map(caseRow) });
+      const subject = world.findByOrganizationCode(zzjgdm);
+      const cases: CourtCase[] = subject?.court[QUERY_TYPES[type]] ?? [];
+      // the `malformed` fault: dates that are no dates (every list shows LASJ or FBSJ)
+      const row = subject && ctx.malformed(subject.uscc) ? (c: CourtCase) => ({ ...caseRow(c), LASJ: MALFORMED_DATE, FBSJ: MALFORMED_DATE }) : caseRow;
+      return json({ success: true, total: cases.length, rows: cases.slice((pageNo - 1) * pageSize, pageNo * pageSize).map(row) });
     },
     failure: () => ({ status: 500, headers: { 'content-type': 'text/html;charset=utf-8' }, body: COURT_FAILURE_PAGE }),
   });

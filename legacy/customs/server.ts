@@ -1,5 +1,5 @@
 import iconv from 'iconv-lite';
-import { createStandIn, type StandIn, type StandInRequest, type StandInResponse } from '../common/StandIn';
+import { createStandIn, type RequestContext, type StandIn, type StandInRequest, type StandInResponse } from '../common/StandIn';
 import type { CustomsRecord, World } from '../world/types';
 import { BASIC_REALM, isAuthorized, type BasicCredentials } from './basicAuth';
 import { CSV_CHARSET, renderCreditCsv } from './creditCsv';
@@ -62,7 +62,7 @@ const UNAVAILABLE_PAGE = iconv.encode(
   CSV_CHARSET,
 );
 
-function mapping(req: StandInRequest, world: World, countKeys: (n: number) => void): StandInResponse {
+function mapping(req: StandInRequest, world: World, { countKeys }: RequestContext): StandInResponse {
   let payload: unknown;
   try {
     payload = JSON.parse(req.body.toString('utf8'));
@@ -85,7 +85,10 @@ function mapping(req: StandInRequest, world: World, countKeys: (n: number) => vo
   return json(200, { items });
 }
 
-function creditCsv(req: StandInRequest, world: World, countKeys: (n: number) => void): StandInResponse {
+/** the `malformed` fault: a 信用等级 the interface does not know */
+const MALFORMED_CLASS = '优秀企业';
+
+function creditCsv(req: StandInRequest, world: World, ctx: RequestContext): StandInResponse {
   const param = req.query.get('hgbm');
   if (param === null) return badRequest('缺少参数hgbm');
   const codes = param
@@ -93,10 +96,12 @@ function creditCsv(req: StandInRequest, world: World, countKeys: (n: number) => 
     .map((c) => c.trim())
     .filter((c) => c !== '');
   if (codes.length > MAX_CODES_PER_CSV) return badRequest(`hgbm数量${codes.length}超过上限${MAX_CODES_PER_CSV}`);
-  countKeys(codes.length);
+  ctx.countKeys(codes.length);
   const records = codes.flatMap((code): CustomsRecord[] => {
-    const customs = world.findByCustomsCode(code)?.customs;
-    return customs ? [customs] : [];
+    const subject = world.findByCustomsCode(code);
+    const customs = subject?.customs;
+    if (!customs) return [];
+    return [ctx.malformed(subject.uscc) ? ({ ...customs, creditClass: MALFORMED_CLASS } as unknown as CustomsRecord) : customs];
   });
   return {
     status: 200,
@@ -132,7 +137,7 @@ export function createCustomsStandIn(options: CustomsStandInOptions): StandIn {
       if (!isAuthorized(req.headers, credentials)) {
         return text(401, 'Unauthorized', { 'www-authenticate': `Basic realm="${BASIC_REALM}", charset="UTF-8"` });
       }
-      return route.serve(req, world, (n) => ctx.countKeys(n));
+      return route.serve(req, world, ctx);
     },
   });
 }

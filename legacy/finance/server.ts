@@ -46,6 +46,10 @@ interface CreditRow {
   pjrq: string;
 }
 
+/** the `malformed` fault: an amount that is no number of 分 */
+const MALFORMED_AMOUNT = '一百万';
+type MalformedRow = Omit<CreditRow, 'dkye'> & { dkye: string };
+
 function getValidCredentials(credentials: FinanceCredentials | undefined): FinanceCredentials {
   const appId = credentials?.appId ?? process.env.FINANCE_APP_ID ?? 'dev';
   const appSecret = credentials?.appSecret ?? process.env.FINANCE_APP_SECRET ?? 'dev';
@@ -143,10 +147,10 @@ export function createFinanceStandIn(options: FinanceStandInOptions): StandIn {
       if (typeof codes === 'string') return badRequest(codes);
 
       ctx.countKeys(codes.length);
-      const data: CreditRow[] = [];
+      const data: (CreditRow | MalformedRow)[] = [];
       for (const code of new Set(codes)) {
         const finance = world.findByUscc(code)?.finance;
-        if (finance) data.push(creditRow(code, finance));
+        if (finance) data.push(ctx.malformed(code) ? { ...creditRow(code, finance), dkye: MALFORMED_AMOUNT } : creditRow(code, finance));
       }
       return reply(200, { errcode: 0, data });
     },

@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import { createStandIn, type RequestContext, type StandIn, type StandInRequest, type StandInResponse } from '../common/StandIn';
-import type { Subject, World } from '../world/types';
+import type { PenaltyRecord, Subject, World } from '../world/types';
 import { abnormalRow, enterpriseRow, penaltyRow } from './wire';
 
 /**
@@ -31,6 +31,10 @@ export interface MarketStandInOptions {
   /** default: MARKET_API_KEY from env, else "dev" */
   credentials?: MarketCredentials;
 }
+
+/** what the `malformed` fault writes: a date that is no date, an amount that is no number */
+const MALFORMED_DATE = '20231345';
+const MALFORMED_AMOUNT = '十万';
 
 const USCC_SHAPE = /^[0-9A-HJ-NPQRTUWXY]{18}$/;
 const REGISTRATION_NUMBER_SHAPE = /^\d{15}$/;
@@ -105,13 +109,15 @@ export function createMarketStandIn(options: MarketStandInOptions): StandIn {
       const codes = parseCodes(req.query);
       if (isReply(codes)) return codes;
       ctx.countKeys(codes.length);
-      return ok({ data: lookupAll(codes).map(enterpriseRow) });
+      return ok({ data: lookupAll(codes).map((s) => (ctx.malformed(s.uscc) ? { ...enterpriseRow(s), CLRQ: MALFORMED_DATE } : enterpriseRow(s))) });
     },
     '/api/v2/abnormal'(req, ctx) {
       const codes = parseCodes(req.query);
       if (isReply(codes)) return codes;
       ctx.countKeys(codes.length);
-      return ok({ data: lookupAll(codes).flatMap((s) => s.abnormal.map((a) => abnormalRow(s.uscc, a))) });
+      return ok({
+        data: lookupAll(codes).flatMap((s) => s.abnormal.map((a) => (ctx.malformed(s.uscc) ? { ...abnormalRow(s.uscc, a), LRRQ: MALFORMED_DATE } : abnormalRow(s.uscc, a)))),
+      });
     },
     '/api/v2/penalties'(req, ctx) {
       const code = (req.query.get('code') ?? '').trim();
@@ -123,8 +129,10 @@ export function createMarketStandIn(options: MarketStandInOptions): StandIn {
       const size = parsePositiveInt(req.query, 'size', DEFAULT_PENALTY_PAGE_SIZE, MARKET_MAX_PENALTY_PAGE_SIZE);
       if (isReply(size)) return size;
       ctx.countKeys(1);
-      const penalties = lookup(code)?.penalties ?? [];
-      return ok({ total: penalties.length, data: penalties.slice((page - 1) * size, page * size).map(penaltyRow) });
+      const subject = lookup(code);
+      const penalties = subject?.penalties ?? [];
+      const row = subject && ctx.malformed(subject.uscc) ? (p: PenaltyRecord) => ({ ...penaltyRow(p), FKJE: MALFORMED_AMOUNT }) : penaltyRow;
+      return ok({ total: penalties.length, data: penalties.slice((page - 1) * size, page * size).map(row) });
     },
     '/api/v2/search'(req, ctx) {
       const name = (req.query.get('name') ?? '').trim();

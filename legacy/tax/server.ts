@@ -11,6 +11,7 @@ import {
   parseEnvelope,
   soapResponse,
   textOf,
+  type XmlNode,
 } from './soap';
 
 /** Stand-in of the tax department's 纳税信用查询服务 (SOAP 1.1, GBK; legacy-systems.md §2). */
@@ -67,6 +68,12 @@ function authenticate(header: unknown, expected: TaxCredentials): void {
   }
 }
 
+/** the `malformed` fault: a 纳税信用等级 that is not one of A B M C D */
+function withUnknownGrade(nsrxx: XmlNode): XmlNode {
+  const ratings = (nsrxx.xydjList as { xydj: XmlNode[] }).xydj;
+  return { ...nsrxx, xydjList: { xydj: [...ratings, { nd: '2024', dj: 'E' }] } };
+}
+
 const plain = (status: number, text: string, headers: Record<string, string> = {}): StandInResponse => ({
   status,
   headers: { 'content-type': 'text/plain; charset=utf-8', ...headers },
@@ -94,8 +101,12 @@ export function createTaxStandIn(options: TaxStandInOptions): StandIn {
         const ids = readQueryNsxx(envelope.body);
         ctx.countKeys(ids.length);
         // Exact match on the 纳税人识别号 only: a pre-2015 taxpayer asked for by USCC is simply absent.
-        const records = ids.flatMap((id) => world.findByTaxpayerId(id)?.tax ?? []);
-        return soapResponse({ queryNsxxResponse: { return: { nsrxx: records.map(renderNsrxx) } } });
+        const found = ids.flatMap((id) => {
+          const subject = world.findByTaxpayerId(id);
+          return subject?.tax ? [{ uscc: subject.uscc, tax: subject.tax }] : [];
+        });
+        const nsrxx = found.map(({ uscc, tax }) => (ctx.malformed(uscc) ? withUnknownGrade(renderNsrxx(tax)) : renderNsrxx(tax)));
+        return soapResponse({ queryNsxxResponse: { return: { nsrxx } } });
       } catch (e) {
         if (e instanceof SoapFault) return faultResponse(e);
         throw e; // the frame answers with the department's own failure: soap:Server 系统繁忙

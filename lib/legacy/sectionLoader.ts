@@ -36,8 +36,12 @@ export interface SectionLoaderOptions<K, T> {
   department: Department;
   /** the legacy system's batch limit (1 for systems without batching) */
   maxBatchSize: number;
-  /** fetches one batch (≤ maxBatchSize keys); returns the keys found, absent keys have no record */
-  fetch(keys: readonly K[]): Promise<Map<K, T>>;
+  /**
+   * fetches one batch (≤ maxBatchSize keys); returns the keys found, absent keys have no record.
+   * A key whose record the adapter's parser refused maps to its MalformedRecordError: that key
+   * alone fails (logged, never cached, its stale copy served), the batch's other keys are served.
+   */
+  fetch(keys: readonly K[]): Promise<Map<K, T | DepartmentUnavailableError>>;
   cache?: SectionCacheOptions<K>;
 }
 
@@ -56,10 +60,15 @@ export function createSectionLoader<K, T>(options: SectionLoaderOptions<K, T>): 
   }
   const cacheKey = (k: K) => `${cache!.namespace}:${cache!.key ? cache!.key(k) : String(k)}`;
 
-  async function fetchChunk(keys: readonly K[]): Promise<Fetched<T>[]> {
+  async function fetchChunk(keys: readonly K[]): Promise<(Fetched<T> | Error)[]> {
     const found = await options.fetch(keys);
     const fetchedAt = new Date().toISOString();
-    return keys.map((k) => ({ value: found.get(k) ?? null, fetchedAt, stale: false }));
+    return keys.map((k) => {
+      const value = found.get(k);
+      if (!(value instanceof DepartmentUnavailableError)) return { value: value ?? null, fetchedAt, stale: false };
+      logDepartmentFailure(value);
+      return value;
+    });
   }
 
   async function fetchAll(keys: readonly K[]): Promise<(Fetched<T> | Error)[]> {

@@ -21,6 +21,8 @@ function echoStandIn(options: { latencyMs?: number; maxInFlight?: number } = {})
       : undefined,
     handle: (req, ctx) => {
       ctx.countKeys(2);
+      // a department spoils the records of the subjects the `malformed` fault names
+      if (ctx.malformed(req.path.slice(1))) return { status: 200, body: 'malformed' };
       return { status: 200, body: `${req.method} ${req.path} ${req.remoteAddress}` };
     },
     failure: () => ({ status: 500, body: 'department failure' }),
@@ -63,6 +65,21 @@ describe('StandIn frame', () => {
     const res = await fetch(`${standIn.url}/__admin/faults`, { method: 'POST', body: JSON.stringify({ errorRate: 2 }) });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: string }).error).toMatch(/errorRate/);
+  });
+
+  it('tells the department which subjects to send malformed (POST /__admin/faults {"malformed": [USCC…]}) until reset', async () => {
+    ({ standIn } = echoStandIn());
+    await standIn.listen(0);
+    const uscc = '91350100M000100Y43';
+    const set = await fetch(`${standIn.url}/__admin/faults`, { method: 'POST', body: JSON.stringify({ malformed: [uscc] }) });
+    expect(((await set.json()) as { malformed: string[] }).malformed).toEqual([uscc]);
+    expect(await (await fetch(`${standIn.url}/${uscc}`)).text()).toBe('malformed');
+    expect(await (await fetch(`${standIn.url}/91350100M000200Y28`)).text()).not.toBe('malformed');
+    await admin(standIn, 'reset', {});
+    expect(await (await fetch(`${standIn.url}/${uscc}`)).text()).not.toBe('malformed');
+    const bad = await fetch(`${standIn.url}/__admin/faults`, { method: 'POST', body: JSON.stringify({ malformed: uscc }) });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: string }).error).toMatch(/faults\.malformed/);
   });
 
   it('refuses a request over the admit gate at once, before latency, and releases admitted ones when they finish', async () => {

@@ -1,0 +1,73 @@
+import type { Department } from '../config';
+import { MalformedRecordError } from '../subgraph/errors';
+import type { LegacyCall, LegacyClient } from './LegacyClient';
+
+/**
+ * Answers checked at the door (STYLE.md): each adapter's parser turns every record of an answer
+ * into a validated, normalized value or refuses it, before anything can be cached. A refused
+ * record is the department's failure — counted by the breaker, logged with its identifier, never
+ * cached — but only for the subject it is about: one bad record among 100 does not take the
+ * other 99 subjects' sections down with it.
+ */
+
+/** What a parser made of an answer's records. */
+export interface CheckedRecords<T> {
+  records: T[];
+  /** the refused records, each by the identifier its subject is looked up by */
+  malformed: MalformedRecordError[];
+}
+
+/**
+ * Reads each row with `read`, which throws to refuse it. Rows sharing an identifier form one
+ * record (customs' rows per year, market's list entries per enterprise): one bad row refuses them
+ * all. A row without a readable identifier makes the whole answer unusable (`identify` throws):
+ * there is no subject to pin the failure on.
+ */
+export function checkRecords<T>(department: Department, rows: readonly unknown[], identify: (row: unknown) => string, read: (row: unknown) => T): CheckedRecords<T> {
+  const accepted: { id: string; value: T }[] = [];
+  const malformed = new Map<string, MalformedRecordError>();
+  for (const row of rows) {
+    const id = identify(row);
+    try {
+      accepted.push({ id, value: read(row) });
+    } catch (e) {
+      if (!malformed.has(id)) malformed.set(id, new MalformedRecordError(department, id, (e as Error).message));
+    }
+  }
+  return { records: accepted.filter((r) => !malformed.has(r.id)).map((r) => r.value), malformed: [...malformed.values()] };
+}
+
+/**
+ * Runs a call whose `parse` checks each record. When one is malformed the call still fails inside
+ * LegacyClient — the breaker counts it, and it is not retried (asking again brings the same
+ * record) — and the well-formed records come back beside the refused ones.
+ */
+export async function callChecked<T>(client: LegacyClient, call: LegacyCall<CheckedRecords<T>>): Promise<CheckedRecords<T>> {
+  let refused: CheckedRecords<T> | undefined;
+  try {
+    return await client.call({
+      ...call,
+      parse: (response) => {
+        const checked = call.parse(response);
+        if (checked.malformed.length === 0) return checked;
+        refused = checked;
+        throw new Error(`${checked.malformed.length} malformed record(s): ${checked.malformed.map((m) => m.record).join(', ')}`);
+      },
+    });
+  } catch (e) {
+    if (refused) return refused;
+    throw e;
+  }
+}
+
+/** Text of a JSON field, or the reason the record is refused. */
+export function textField(row: unknown, field: string): string {
+  const v = typeof row === 'object' && row !== null ? (row as Record<string, unknown>)[field] : undefined;
+  if (typeof v !== 'string') throw new Error(`${field} is missing or not text`);
+  return v;
+}
+
+/** a legacy value quoted for the log, short: never a whole body */
+export function quoted(value: string): string {
+  return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+}
