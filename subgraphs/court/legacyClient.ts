@@ -1,3 +1,6 @@
+import { centsToDecimal, decimalToCents } from '../../lib/graphql/money';
+import { isIsoDate } from '../../lib/graphql/scalars';
+import { callChecked, checkRecords, quoted, textField, type CheckedRecords } from '../../lib/legacy/checkedRecords';
 import { LegacyClient, type LegacyClientOptions, type LegacyResponse } from '../../lib/legacy/LegacyClient';
 
 /**
@@ -24,29 +27,81 @@ export const COURT_QUEUE_TIMEOUT_MS = 20_000;
 export const COURT_LIST_TYPES = ['sx', 'zx', 'xg'] as const;
 export type CourtListType = (typeof COURT_LIST_TYPES)[number];
 
-/** One row as the service sends it: dates YYYY-MM-DD, ZXBD yuan with two decimals, ZT 有效|已撤销. */
-export interface CaseRow {
-  AH: string;
-  ZXFY: string;
-  LASJ: string;
-  ZXBD: string;
-  YW: string;
-  LXQK: string;
-  SXQX: string;
-  FBSJ: string;
-  ZT: string;
+/** ZT → CaseStatus */
+const STATUS = { 有效: 'ACTIVE', 已撤销: 'WITHDRAWN' } as const;
+export type CaseStatus = (typeof STATUS)[keyof typeof STATUS];
+
+/** What every list's case has; each list's own fields follow (all checked, dates ISO, ZXBD a yuan Decimal). */
+interface CaseBase {
+  caseNumber: string;
+  court: string;
+  status: CaseStatus;
+}
+export interface DishonestCase extends CaseBase {
+  filedOn: string;
+  obligation: string;
+  performance: string;
+  conduct: string;
+  publishedOn: string;
+}
+export interface EnforcementCase extends CaseBase {
+  filedOn: string;
+  amount: string;
+}
+export interface RestrictionCase extends CaseBase {
+  publishedOn: string;
+}
+/** the normalized case of each list */
+export interface CourtCases {
+  sx: DishonestCase;
+  zx: EnforcementCase;
+  xg: RestrictionCase;
 }
 
-const CASE_FIELDS = ['AH', 'ZXFY', 'LASJ', 'ZXBD', 'YW', 'LXQK', 'SXQX', 'FBSJ', 'ZT'] as const;
 const ORGANIZATION_CODE_SHAPE = /^[0-9A-Z]{8}-[0-9X]$/;
 
-interface Page {
-  total: number;
-  rows: CaseRow[];
+function date(row: unknown, field: string): string {
+  const v = textField(row, field);
+  if (!isIsoDate(v)) throw new Error(`${field} ${quoted(v)} is not a YYYY-MM-DD date`);
+  return v;
 }
 
-/** `{"success":true,"total":N,"rows":[…]}`; anything else is an answer not worth repeating. */
-export function parsePage(res: LegacyResponse): Page {
+function base(row: unknown): CaseBase {
+  const statusText = textField(row, 'ZT');
+  const status = (STATUS as Record<string, CaseStatus>)[statusText.trim()];
+  if (!status) throw new Error(`ZT ${quoted(statusText)} is not 有效 or 已撤销`);
+  return { caseNumber: textField(row, 'AH'), court: textField(row, 'ZXFY'), status };
+}
+
+/** Each list is read for the fields its section shows: a value a list does not use cannot fail it. */
+const READ_CASE: { [L in CourtListType]: (row: unknown) => CourtCases[L] } = {
+  sx: (row) => ({
+    ...base(row),
+    filedOn: date(row, 'LASJ'),
+    obligation: textField(row, 'YW'),
+    performance: textField(row, 'LXQK'),
+    conduct: textField(row, 'SXQX'),
+    publishedOn: date(row, 'FBSJ'),
+  }),
+  zx: (row) => {
+    const text = textField(row, 'ZXBD');
+    const cents = decimalToCents(text);
+    if (cents === undefined) throw new Error(`ZXBD ${quoted(text)} is not an amount in yuan`);
+    return { ...base(row), filedOn: date(row, 'LASJ'), amount: centsToDecimal(cents) };
+  },
+  xg: (row) => ({ ...base(row), publishedOn: date(row, 'FBSJ') }),
+};
+
+interface Page<L extends CourtListType> {
+  total: number;
+  cases: CheckedRecords<CourtCases[L]>;
+}
+
+/**
+ * `{"success":true,"total":N,"rows":[…]}`, each row checked for its list; anything else is an
+ * answer not worth repeating. A row is refused by its subject's code and case number (AH).
+ */
+export function parsePage<L extends CourtListType>(res: LegacyResponse, request: { organizationCode: string; type: L }): Page<L> {
   if (res.status !== 200) throw new Error(`HTTP ${res.status}`);
   let parsed: { success?: unknown; total?: unknown; rows?: unknown };
   try {
@@ -58,12 +113,7 @@ export function parsePage(res: LegacyResponse): Page {
   const { total, rows } = parsed;
   if (typeof total !== 'number' || !Number.isSafeInteger(total) || total < 0) throw new Error('answer has no total');
   if (!Array.isArray(rows)) throw new Error('answer has no rows list');
-  for (const row of rows) {
-    if (typeof row !== 'object' || row === null) throw new Error('row is not an object');
-    const bad = CASE_FIELDS.find((f) => typeof (row as Record<string, unknown>)[f] !== 'string');
-    if (bad) throw new Error(`row has no text field ${bad}`);
-  }
-  return { total, rows: rows as CaseRow[] };
+  return { total, cases: checkRecords('court', rows, (row) => `${request.organizationCode} ${textField(row, 'AH')}`, READ_CASE[request.type]) };
 }
 
 export interface CourtClientOptions {
@@ -94,13 +144,14 @@ export class CourtClient {
    * Every case of one list of one subject: the first page says how many there are, the remaining
    * pages are asked for together (each still waits for a free slot of the 8).
    */
-  async cases(organizationCode: string, type: CourtListType): Promise<CaseRow[]> {
+  async cases<L extends CourtListType>(organizationCode: string, type: L): Promise<CourtCases[L][]> {
     if (!ORGANIZATION_CODE_SHAPE.test(organizationCode)) {
       throw new Error(`court queries take an organization code written XXXXXXXX-C, got ${JSON.stringify(organizationCode)}`);
     }
     if (!COURT_LIST_TYPES.includes(type)) throw new Error(`court list type must be one of ${COURT_LIST_TYPES.join(' ')}, got ${JSON.stringify(type)}`);
-    const page = (pageNo: number) =>
-      this.http.call({
+    let total = 0;
+    const page = async (pageNo: number): Promise<CourtCases[L][]> => {
+      const { records, malformed } = await callChecked(this.http, {
         method: 'GET',
         path: COURT_QUERY_PATH,
         query: { zzjgdm: organizationCode, type, pageNo, pageSize: COURT_PAGE_SIZE },
@@ -108,12 +159,20 @@ export class CourtClient {
         headers: () => ({ accept: 'application/json' }),
         // 4xx (unknown path, 405) are read here and not repeated; 429 and 5xx are LegacyClient's.
         acceptStatus: (status) => status >= 400 && status < 500 && status !== 429,
-        parse: parsePage,
+        parse: (res) => {
+          const parsed = parsePage(res, { organizationCode, type });
+          total = parsed.total;
+          return parsed.cases;
+        },
       });
+      // a list missing one of its cases would be wrong, not partial: one bad row fails the list
+      if (malformed[0]) throw malformed[0];
+      return records;
+    };
     const first = await page(1);
-    const pages = Math.ceil(first.total / COURT_PAGE_SIZE);
+    const pages = Math.ceil(total / COURT_PAGE_SIZE);
     const rest = await Promise.all(Array.from({ length: Math.max(0, pages - 1) }, (_, i) => page(i + 2)));
-    return [first, ...rest].flatMap((p) => p.rows);
+    return [first, ...rest].flat();
   }
 
   get circuitState(): LegacyClient['circuitState'] {

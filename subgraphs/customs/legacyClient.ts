@@ -2,6 +2,7 @@ import iconv from 'iconv-lite';
 import { parse } from 'csv-parse/sync';
 import { decimalToCents } from '../../lib/graphql/money';
 import { isIsoDate } from '../../lib/graphql/scalars';
+import { callChecked, checkRecords, quoted, textField, type CheckedRecords } from '../../lib/legacy/checkedRecords';
 import { LegacyClient, type LegacyClientOptions, type LegacyResponse } from '../../lib/legacy/LegacyClient';
 
 /**
@@ -19,8 +20,10 @@ export const CREDIT_CSV_PATH = '/api/credit.csv';
 const CSV_CHARSET = 'GBK';
 
 export const CREDIT_CSV_HEADER = ['海关编码', '企业名称', '信用等级', '认定日期', '年度', '进口额(美元)', '出口额(美元)', '违规次数'] as const;
-export const CREDIT_CLASS_TEXTS = ['高级认证企业', '失信企业', '常规'] as const;
-export type CreditClassText = (typeof CREDIT_CLASS_TEXTS)[number];
+/** 信用等级 as customs writes it → the graph's enum (the text is kept as creditClassText) */
+export const CREDIT_CLASSES = { 高级认证企业: 'ADVANCED_CERTIFIED', 失信企业: 'DISHONEST', 常规: 'REGULAR' } as const;
+export type CreditClassText = keyof typeof CREDIT_CLASSES;
+export type CreditClass = (typeof CREDIT_CLASSES)[CreditClassText];
 
 export interface CustomsMapping {
   uscc: string;
@@ -32,7 +35,8 @@ export interface CustomsMapping {
 export interface CustomsCreditRecord {
   customsCode: string;
   name: string;
-  creditClass: CreditClassText;
+  creditClass: CreditClass;
+  creditClassText: CreditClassText;
   /** 认定日期, YYYY-MM-DD; null when the export leaves it empty */
   certifiedOn: string | null;
   years: { year: number; importUsdCents: bigint; exportUsdCents: bigint; violations: number }[];
@@ -56,7 +60,8 @@ function requireOk(res: LegacyResponse): void {
   if (res.status !== 200) throw new Error(`HTTP ${res.status}`);
 }
 
-export function parseMapping(res: LegacyResponse): CustomsMapping[] {
+/** `{"items":[{uscc, hgbm}]}`; an item whose 海关编码 is not 10 digits is refused by its USCC. */
+export function parseMapping(res: LegacyResponse): CheckedRecords<CustomsMapping> {
   requireOk(res);
   let parsed: { items?: unknown };
   try {
@@ -65,28 +70,51 @@ export function parseMapping(res: LegacyResponse): CustomsMapping[] {
     throw new Error('mapping answer is not JSON');
   }
   if (!Array.isArray(parsed?.items)) throw new Error('mapping answer has no items list');
-  return parsed.items.map((item: unknown) => {
-    const { uscc, hgbm } = (item ?? {}) as { uscc?: unknown; hgbm?: unknown };
-    if (typeof uscc !== 'string' || typeof hgbm !== 'string' || !/^\d{10}$/.test(hgbm)) {
-      throw new Error('mapping item is not {uscc, hgbm: 10 digits}');
-    }
-    return { uscc, hgbm };
-  });
+  return checkRecords(
+    'customs',
+    parsed.items,
+    (item) => textField(item, 'uscc'),
+    (item) => {
+      const hgbm = textField(item, 'hgbm');
+      if (!/^\d{10}$/.test(hgbm)) throw new Error(`hgbm ${quoted(hgbm)} is not 10 digits`);
+      return { uscc: textField(item, 'uscc'), hgbm };
+    },
+  );
 }
 
 function usdToCents(value: string, column: string): bigint {
   const cents = decimalToCents(value);
-  if (cents === undefined) throw new Error(`${column} is not an amount in dollars`);
+  if (cents === undefined) throw new Error(`${column} ${quoted(value)} is not an amount in dollars`);
   return cents;
 }
 
-export function parseCreditCsv(res: LegacyResponse): CustomsCreditRecord[] {
+type CsvRow = string[];
+
+/** One CSV row, checked: the enterprise's fields and one year's figures. */
+function readRow([customsCode = '', name = '', classText = '', certifiedOn = '', year = '', importUsd = '', exportUsd = '', violations = '']: CsvRow) {
+  if (!Object.hasOwn(CREDIT_CLASSES, classText)) throw new Error(`信用等级 ${quoted(classText)} is not a known class`);
+  if (certifiedOn !== '' && !isIsoDate(certifiedOn)) throw new Error(`认定日期 ${quoted(certifiedOn)} is not a YYYY-MM-DD date`);
+  if (!/^\d{4}$/.test(year)) throw new Error(`年度 ${quoted(year)} is not a year`);
+  if (!/^\d+$/.test(violations)) throw new Error(`违规次数 ${quoted(violations)} is not a count`);
+  const creditClassText = classText as CreditClassText;
+  return {
+    customsCode,
+    name,
+    creditClass: CREDIT_CLASSES[creditClassText],
+    creditClassText,
+    certifiedOn: certifiedOn || null,
+    year: { year: Number(year), importUsdCents: usdToCents(importUsd, '进口额(美元)'), exportUsdCents: usdToCents(exportUsd, '出口额(美元)'), violations: Number(violations) },
+  };
+}
+
+/** The export, one record per 海关编码; an enterprise with a malformed row is refused whole, by its 海关编码. */
+export function parseCreditCsv(res: LegacyResponse): CheckedRecords<CustomsCreditRecord> {
   requireOk(res);
   const charset = /charset\s*=\s*"?([\w-]+)"?/i.exec(headerValue(res, 'content-type'))?.[1] ?? CSV_CHARSET;
   if (!iconv.encodingExists(charset)) throw new Error(`unknown charset ${charset}`);
-  let rows: string[][];
+  let rows: CsvRow[];
   try {
-    rows = parse(iconv.decode(res.body, charset), { bom: true, skip_empty_lines: true }) as string[][];
+    rows = parse(iconv.decode(res.body, charset), { bom: true, skip_empty_lines: true }) as CsvRow[];
   } catch {
     throw new Error('credit.csv is not well-formed CSV');
   }
@@ -95,26 +123,19 @@ export function parseCreditCsv(res: LegacyResponse): CustomsCreditRecord[] {
   if (!header || header.length !== CREDIT_CSV_HEADER.length || header.some((h, i) => h.trim() !== CREDIT_CSV_HEADER[i])) {
     throw new Error('credit.csv header is not the documented one');
   }
+  const identify = (row: unknown): string => {
+    const code = (row as CsvRow)[0] ?? '';
+    if (!/^\d{10}$/.test(code)) throw new Error('海关编码 is not 10 digits');
+    return code;
+  };
+  const { records: checkedRows, malformed } = checkRecords('customs', data, identify, (row) => readRow(row as CsvRow));
   const byCode = new Map<string, CustomsCreditRecord>();
-  for (const [customsCode = '', name = '', classText = '', certifiedOn = '', year = '', importUsd = '', exportUsd = '', violations = ''] of data) {
-    if (!/^\d{10}$/.test(customsCode)) throw new Error('海关编码 is not 10 digits');
-    if (!(CREDIT_CLASS_TEXTS as readonly string[]).includes(classText)) throw new Error('信用等级 is not a known class');
-    if (certifiedOn !== '' && !isIsoDate(certifiedOn)) throw new Error('认定日期 is not a YYYY-MM-DD date');
-    if (!/^\d{4}$/.test(year)) throw new Error('年度 is not a year');
-    if (!/^\d+$/.test(violations)) throw new Error('违规次数 is not a count');
-    let record = byCode.get(customsCode);
-    if (!record) {
-      record = { customsCode, name, creditClass: classText as CreditClassText, certifiedOn: certifiedOn || null, years: [] };
-      byCode.set(customsCode, record);
-    }
-    record.years.push({
-      year: Number(year),
-      importUsdCents: usdToCents(importUsd, '进口额(美元)'),
-      exportUsdCents: usdToCents(exportUsd, '出口额(美元)'),
-      violations: Number(violations),
-    });
+  for (const { year, ...enterprise } of checkedRows) {
+    const record = byCode.get(enterprise.customsCode) ?? { ...enterprise, years: [] };
+    byCode.set(enterprise.customsCode, record);
+    record.years.push(year);
   }
-  return [...byCode.values()];
+  return { records: [...byCode.values()], malformed };
 }
 
 export class CustomsClient {
@@ -137,10 +158,10 @@ export class CustomsClient {
   }
 
   /** at most MAPPING_BATCH_LIMIT codes; enterprises not registered with customs are absent */
-  async mapping(usccs: readonly string[]): Promise<CustomsMapping[]> {
+  async mapping(usccs: readonly string[]): Promise<CheckedRecords<CustomsMapping>> {
     if (usccs.length > MAPPING_BATCH_LIMIT) throw new Error(`customs mapping takes at most ${MAPPING_BATCH_LIMIT} codes, got ${usccs.length}`);
-    if (usccs.length === 0) return [];
-    return this.http.call({
+    if (usccs.length === 0) return { records: [], malformed: [] };
+    return callChecked(this.http, {
       method: 'POST',
       path: MAPPING_PATH,
       body: JSON.stringify({ uscc: usccs }),
@@ -152,10 +173,10 @@ export class CustomsClient {
   }
 
   /** at most CSV_BATCH_LIMIT 海关编码; codes the export does not know are absent */
-  async creditCsv(codes: readonly string[]): Promise<CustomsCreditRecord[]> {
+  async creditCsv(codes: readonly string[]): Promise<CheckedRecords<CustomsCreditRecord>> {
     if (codes.length > CSV_BATCH_LIMIT) throw new Error(`customs credit.csv takes at most ${CSV_BATCH_LIMIT} codes, got ${codes.length}`);
-    if (codes.length === 0) return [];
-    return this.http.call({
+    if (codes.length === 0) return { records: [], malformed: [] };
+    return callChecked(this.http, {
       method: 'GET',
       path: CREDIT_CSV_PATH,
       query: { hgbm: codes.join(',') },

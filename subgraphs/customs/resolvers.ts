@@ -3,17 +3,9 @@ import { SUBJECT_KEY } from '../../lib/authz/subgraphShield';
 import { centsToDecimal } from '../../lib/graphql/money';
 import type { SubgraphContext } from '../../lib/subgraph/createSubgraph';
 import { sourceOf } from '../../lib/subgraph/source';
-import type { CreditClassText } from './legacyClient';
 import type { CustomsLoaders } from './loaders';
 
 export const CUSTOMS_SYSTEM = '海关企业信用数据接口 /api/mapping + /api/credit.csv';
-
-/** 信用等级 as customs writes it → the graph's enum (the text is kept as creditClassText). */
-export const CREDIT_CLASSES: Record<CreditClassText, 'ADVANCED_CERTIFIED' | 'DISHONEST' | 'REGULAR'> = {
-  高级认证企业: 'ADVANCED_CERTIFIED',
-  失信企业: 'DISHONEST',
-  常规: 'REGULAR',
-};
 
 interface SubjectRef {
   uscc: string;
@@ -30,8 +22,8 @@ export const resolvers: GraphQLResolverMap<SubgraphContext<CustomsLoaders>> = {
         // customsCode (GOVERNMENT) and tradeVolumes (FINANCING) are decided per subject
         [SUBJECT_KEY]: subject.uscc,
         customsCode: c.customsCode,
-        creditClass: CREDIT_CLASSES[c.creditClass],
-        creditClassText: c.creditClass,
+        creditClass: c.creditClass,
+        creditClassText: c.creditClassText,
         certifiedOn: c.certifiedOn,
         tradeVolumes: [...c.years]
           .sort((a, b) => a.year - b.year)

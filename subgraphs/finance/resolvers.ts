@@ -1,5 +1,4 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
-import { centsToDecimal } from '../../lib/graphql/money';
 import type { SubgraphContext } from '../../lib/subgraph/createSubgraph';
 import { sourceOf } from '../../lib/subgraph/source';
 import type { FinanceLoaders } from './loaders';
@@ -17,14 +16,9 @@ export const resolvers: GraphQLResolverMap<SubgraphContext<FinanceLoaders>> = {
       const fetched = await ctx.loaders.credit.load(subject.uscc);
       const c = fetched.value;
       if (!c) return null;
-      return {
-        loanBalance: centsToDecimal(c.dkye),
-        overdueAmount: centsToDecimal(c.yqje),
-        overdueDays: c.yqts,
-        guaranteesGiven: centsToDecimal(c.dwdbje),
-        rating: c.pjjg && c.pjdj && c.pjrq ? { agency: c.pjjg, grade: c.pjdj, ratedOn: c.pjrq } : null,
-        source: sourceOf('finance', FINANCE_SYSTEM, fetched),
-      };
+      // checked and normalized by the parser (legacyClient.ts): only placed here
+      const { code: _code, ...credit } = c;
+      return { ...credit, source: sourceOf('finance', FINANCE_SYSTEM, fetched) };
     },
   },
 };

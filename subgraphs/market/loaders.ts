@@ -3,7 +3,9 @@ import type { DepartmentPolicy } from '../../lib/config';
 import { maskCitizenId } from '../../lib/ids';
 import { sectionCache } from '../../lib/legacy/sectionCache';
 import { createSectionLoader, type SectionLoader } from '../../lib/legacy/sectionLoader';
-import { MARKET_BATCH_LIMIT, type AbnormalRow, type EnterpriseRow, type MarketClient, type PenaltyRow, type SearchRow } from './legacyClient';
+import type { CheckedRecords } from '../../lib/legacy/checkedRecords';
+import type { MalformedRecordError } from '../../lib/subgraph/errors';
+import { MARKET_BATCH_LIMIT, type AbnormalOperation, type Enterprise, type MarketClient, type Penalty, type SearchRow } from './legacyClient';
 
 /**
  * One loader per market look-up, keyed by USCC. Each is asked only by the field that needs it,
@@ -16,40 +18,49 @@ export interface MarketLoaders {
    * representative's citizen ID is masked here, before the answer can reach the cache: a natural
    * person's full ID number is never stored outside the register.
    */
-  enterprise: SectionLoader<string, EnterpriseRow>;
+  enterprise: SectionLoader<string, Enterprise>;
   /** the same, unmasked and never cached: only for the subject reading itself (SPEC §7) */
-  enterpriseForSelf: SectionLoader<string, EnterpriseRow>;
+  enterpriseForSelf: SectionLoader<string, Enterprise>;
   /** 经营异常名录 entries, [] when never listed */
-  abnormal: SectionLoader<string, AbnormalRow[]>;
+  abnormal: SectionLoader<string, AbnormalOperation[]>;
   /** 行政处罚, every page; [] when none */
-  penalties: SectionLoader<string, PenaltyRow[]>;
+  penalties: SectionLoader<string, Penalty[]>;
   /** name search: one call per search, nothing to batch */
   search(name: string, size: number): Promise<SearchRow[]>;
+}
+
+/** The checked records by USCC, each refused one under its own USCC (that subject alone fails). */
+function byUscc<T extends { uscc: string }>({ records, malformed }: CheckedRecords<T>, map: (record: T) => T = (r) => r): Map<string, T | MalformedRecordError> {
+  const found = new Map<string, T | MalformedRecordError>(records.map((r) => [r.uscc, map(r)]));
+  for (const error of malformed) found.set(error.record, error);
+  return found;
 }
 
 export function createLoaders(client: MarketClient, cache?: { store: LegacyCache; policy: DepartmentPolicy }): MarketLoaders {
   const cached = (namespace: string) => cache && sectionCache<string>(cache.store, `market:${namespace}`, cache.policy);
   return {
-    enterprise: createSectionLoader({
+    enterprise: createSectionLoader<string, Enterprise>({
       department: 'market',
       maxBatchSize: MARKET_BATCH_LIMIT,
       fetch: async (usccs) =>
-        new Map((await client.enterprises(usccs)).map((e) => [e.TYSHXYDM, { ...e, FDDBRZJHM: e.FDDBRZJHM === '' ? '' : maskCitizenId(e.FDDBRZJHM) }])),
+        byUscc(await client.enterprises(usccs), (e) => ({ ...e, legalRepresentativeIdNumber: e.legalRepresentativeIdNumber && maskCitizenId(e.legalRepresentativeIdNumber) })),
       cache: cached('enterprise'),
     }),
-    enterpriseForSelf: createSectionLoader({
+    enterpriseForSelf: createSectionLoader<string, Enterprise>({
       department: 'market',
       maxBatchSize: MARKET_BATCH_LIMIT,
-      fetch: async (usccs) => new Map((await client.enterprises(usccs)).map((e) => [e.TYSHXYDM, e])),
+      fetch: async (usccs) => byUscc(await client.enterprises(usccs)),
     }),
-    abnormal: createSectionLoader({
+    abnormal: createSectionLoader<string, AbnormalOperation[]>({
       department: 'market',
       maxBatchSize: MARKET_BATCH_LIMIT,
       fetch: async (usccs) => {
+        const { records, malformed } = await client.abnormal(usccs);
         // the list names only the enterprises listed; every other one asked for has none
-        const byUscc = new Map<string, AbnormalRow[]>(usccs.map((u) => [u, []]));
-        for (const row of await client.abnormal(usccs)) byUscc.get(row.TYSHXYDM)?.push(row);
-        return byUscc;
+        const found = new Map<string, AbnormalOperation[] | MalformedRecordError>(usccs.map((u) => [u, []]));
+        for (const entry of records) (found.get(entry.uscc) as AbnormalOperation[] | undefined)?.push(entry);
+        for (const error of malformed) if (found.has(error.record)) found.set(error.record, error);
+        return found;
       },
       cache: cached('abnormal'),
     }),

@@ -3,52 +3,17 @@ import { collectSubfields } from 'graphql/execution/collectFields';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { isSelf } from '../../lib/authz/decide';
 import { SUBJECT_KEY } from '../../lib/authz/subgraphShield';
-import { centsToDecimal, decimalToCents } from '../../lib/graphql/money';
-import { isIsoDate } from '../../lib/graphql/scalars';
 import { parseUscc } from '../../lib/ids';
 import type { Fetched } from '../../lib/legacy/sectionLoader';
 import type { SubgraphContext } from '../../lib/subgraph/createSubgraph';
-import { DepartmentUnavailableError } from '../../lib/subgraph/errors';
 import { sourceOf, type SourceValue } from '../../lib/subgraph/source';
-import { MARKET_MAX_SEARCH_SIZE, type AbnormalRow, type EnterpriseRow, type PenaltyRow } from './legacyClient';
+import { MARKET_MAX_SEARCH_SIZE, type Enterprise } from './legacyClient';
 import type { MarketLoaders } from './loaders';
 
 export const MARKET_SYSTEM = '企业登记与信用公示 REST /api/v2';
 
-/** 万元 in cents: ZCZB and FKJE are written in 万元 (legacy-systems.md §1) */
-const CENTS_PER_WAN = 1_000_000;
 const MAX_SEARCH_NAME_CHARS = 100;
 const DEFAULT_SEARCH_SIZE = 10;
-
-/** DJZT → RegistrationStatus */
-const STATUS: Record<string, string> = {
-  存续: 'EXISTING',
-  在业: 'OPERATING',
-  迁出: 'MOVED_OUT',
-  吊销: 'LICENSE_REVOKED',
-  注销: 'DEREGISTERED',
-};
-
-/** BZ as the register writes it → ISO 4217 */
-const CURRENCY: Record<string, string> = {
-  人民币: 'CNY',
-  美元: 'USD',
-  欧元: 'EUR',
-  日元: 'JPY',
-  英镑: 'GBP',
-  港元: 'HKD',
-  港币: 'HKD',
-  澳门元: 'MOP',
-  澳门币: 'MOP',
-  新台币: 'TWD',
-  瑞士法郎: 'CHF',
-  加拿大元: 'CAD',
-  澳大利亚元: 'AUD',
-  澳元: 'AUD',
-  新加坡元: 'SGD',
-  新西兰元: 'NZD',
-  韩元: 'KRW',
-};
 
 type Context = SubgraphContext<MarketLoaders>;
 
@@ -68,73 +33,12 @@ interface MarketSupervisionValue {
   lists: ListLoader[];
 }
 
-/** A value the register should never send: the section fails as the department's, never as ours. */
-function unusable(what: string): never {
-  throw new DepartmentUnavailableError('market', `unusable answer: ${what}`);
-}
-
-/** YYYYMMDD → YYYY-MM-DD; "" → null */
-function isoDate(compact: string, field: string): string | null {
-  if (compact === '') return null;
-  const iso = /^\d{8}$/.test(compact) ? `${compact.slice(0, 4)}-${compact.slice(4, 6)}-${compact.slice(6)}` : '';
-  return isIsoDate(iso) ? iso : unusable(`${field} is not a YYYYMMDD date`);
-}
-
-function requiredDate(compact: string, field: string): string {
-  return isoDate(compact, field) ?? unusable(`${field} is empty`);
-}
-
-/** 万元 text → yuan Decimal, exactly (integer arithmetic from the digits) */
-function wanToYuan(text: string, field: string): string {
-  const cents = decimalToCents(text, CENTS_PER_WAN);
-  return cents === undefined ? unusable(`${field} is not an amount in 万元`) : centsToDecimal(cents);
-}
-
-function registration(uscc: string, e: EnterpriseRow, fetched: Fetched<unknown>) {
-  return {
-    [SUBJECT_KEY]: uscc,
-    name: e.QYMC,
-    legalRepresentative: e.FDDBR,
-    // SPEC §7: a natural person's ID number is shown whole only to the subject itself; the
-    // loaders hand out the masked form to everyone else (see loaders.ts).
-    legalRepresentativeIdNumber: e.FDDBRZJHM === '' ? null : e.FDDBRZJHM,
-    registeredCapital: wanToYuan(e.ZCZB, 'ZCZB'),
-    registeredCapitalCurrency: CURRENCY[e.BZ.trim()] ?? null,
-    registeredCapitalCurrencyText: e.BZ,
-    establishedOn: requiredDate(e.CLRQ, 'CLRQ'),
-    status: STATUS[e.DJZT.trim()] ?? unusable('DJZT is not one of 存续 在业 迁出 吊销 注销'),
-    statusText: e.DJZT,
-    oldRegistrationNumber: e.ZCH === '' ? null : e.ZCH,
-    type: e.QYLX,
-    authority: e.DJJG,
-    address: e.ZS,
-    businessScope: e.JYFW,
-    approvedOn: isoDate(e.HZRQ, 'HZRQ'),
-    source: sourceOf('market', MARKET_SYSTEM, fetched),
-  };
-}
-
-function abnormalOperation(a: AbnormalRow) {
-  return {
-    reason: a.LRYY,
-    listedOn: requiredDate(a.LRRQ, 'LRRQ'),
-    authority: a.LRJG,
-    removedOn: isoDate(a.YCRQ, 'YCRQ'),
-    removalReason: a.YCYY === '' ? null : a.YCYY,
-  };
-}
-
-function penalty(p: PenaltyRow) {
-  return {
-    decisionNumber: p.CFWSH,
-    violationType: p.WFXWLX,
-    kind: p.CFLB,
-    content: p.CFNR,
-    fine: wanToYuan(p.FKJE, 'FKJE'),
-    decidedOn: requiredDate(p.CFJDRQ, 'CFJDRQ'),
-    authority: p.CFJG,
-    publishUntil: isoDate(p.GSJZQ, 'GSJZQ'),
-  };
+/** The parser (legacyClient.ts) checked and normalized every value: here they are only placed. */
+function registration(uscc: string, e: Enterprise, fetched: Fetched<unknown>) {
+  // SPEC §7: a natural person's ID number is shown whole only to the subject itself; the
+  // loaders hand out the masked form to everyone else (see loaders.ts).
+  const { uscc: _uscc, ...fields } = e;
+  return { [SUBJECT_KEY]: uscc, ...fields, source: sourceOf('market', MARKET_SYSTEM, fetched) };
 }
 
 /** Names of the fields selected under this field (fragments, @skip and @include as graphql-js reads them). */
@@ -170,7 +74,7 @@ export const resolvers: GraphQLResolverMap<Context> = {
         // other enterprise's name is ever fetched on its behalf.
         if (!consumer.subject) return [];
         const own = await ctx.loaders.enterprise.load(consumer.subject);
-        return own.value?.QYMC.includes(name) ? [{ uscc: consumer.subject }] : [];
+        return own.value?.name.includes(name) ? [{ uscc: consumer.subject }] : [];
       }
       // more than the register serves in one search is served as its maximum
       const found = await ctx.loaders.search(name, Math.min(requested, MARKET_MAX_SEARCH_SIZE));
@@ -202,9 +106,9 @@ export const resolvers: GraphQLResolverMap<Context> = {
   },
   MarketSupervision: {
     abnormalOperations: async (parent: MarketSupervisionValue, _args: unknown, ctx: Context) =>
-      ((await ctx.loaders.abnormal.load(parent[SUBJECT_KEY])).value ?? []).map(abnormalOperation),
+      ((await ctx.loaders.abnormal.load(parent[SUBJECT_KEY])).value ?? []).map(({ uscc: _uscc, ...entry }) => entry),
     penalties: async (parent: MarketSupervisionValue, _args: unknown, ctx: Context) =>
-      ((await ctx.loaders.penalties.load(parent[SUBJECT_KEY])).value ?? []).map(penalty),
+      (await ctx.loaders.penalties.load(parent[SUBJECT_KEY])).value ?? [],
     source: async (parent: MarketSupervisionValue, _args: unknown, ctx: Context): Promise<SourceValue> => {
       // The same loads as the list fields (no extra call): the oldest answer, stale if any is.
       const settled = await Promise.allSettled(parent.lists.map((loader) => ctx.loaders[loader].load(parent[SUBJECT_KEY])));

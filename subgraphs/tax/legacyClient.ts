@@ -2,6 +2,7 @@ import iconv from 'iconv-lite';
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
 import { isIsoDate } from '../../lib/graphql/scalars';
 import { decimalToCents } from '../../lib/graphql/money';
+import { callChecked, checkRecords, quoted, type CheckedRecords } from '../../lib/legacy/checkedRecords';
 import { LegacyBusyError, LegacyClient, type LegacyClientOptions, type LegacyResponse } from '../../lib/legacy/LegacyClient';
 
 /**
@@ -91,25 +92,25 @@ function text(node: unknown, name: string): string {
 
 function year(node: unknown): number {
   const v = text(node, 'nd');
-  if (!/^\d{4}$/.test(v)) throw new Error('<nd> is not a year');
+  if (!/^\d{4}$/.test(v)) throw new Error(`<nd> ${quoted(v)} is not a year`);
   return Number(v);
 }
 
 function yuanToCents(node: unknown): bigint {
   const cents = decimalToCents(text(node, 'je'));
-  if (cents === undefined) throw new Error('<je> is not an amount in yuan');
+  if (cents === undefined) throw new Error(`<je> ${quoted(text(node, 'je'))} is not an amount in yuan`);
   return cents;
 }
 
 function isoDate(node: unknown, name: string): string {
   const v = text(node, name);
-  if (!isIsoDate(v)) throw new Error(`<${name}> is not a YYYY-MM-DD date`);
+  if (!isIsoDate(v)) throw new Error(`<${name}> ${quoted(v)} is not a YYYY-MM-DD date`);
   return v;
 }
 
 function grade(node: unknown): TaxGrade {
   const v = text(node, 'dj');
-  if (!(TAX_GRADES as readonly string[]).includes(v)) throw new Error('<dj> is not a 纳税信用等级 A B M C D');
+  if (!(TAX_GRADES as readonly string[]).includes(v)) throw new Error(`<dj> ${quoted(v)} is not a 纳税信用等级 A B M C D`);
   return v as TaxGrade;
 }
 
@@ -165,7 +166,8 @@ function faultError(fault: unknown): Error {
   return new Error(`SOAP fault ${local || 'without faultcode'}`);
 }
 
-export function parseQueryResponse(res: LegacyResponse): TaxpayerRecord[] {
+/** The answer's `<nsrxx>`, each checked on its own: a malformed one is refused by its nsrsbh. */
+export function parseQueryResponse(res: LegacyResponse): CheckedRecords<TaxpayerRecord> {
   if (res.status !== 200 && res.status !== 500) throw new Error(`HTTP ${res.status}`);
   let body: Node;
   try {
@@ -179,7 +181,7 @@ export function parseQueryResponse(res: LegacyResponse): TaxpayerRecord[] {
   if (res.status !== 200) throw new LegacyBusyError('HTTP 500 without a SOAP fault');
   const response = child(body, 'queryNsxxResponse');
   if (response === undefined) throw new Error('answer has no queryNsxxResponse');
-  return list(child(response, 'return'), 'nsrxx').map(readNsrxx);
+  return checkRecords('tax', list(child(response, 'return'), 'nsrxx'), (n) => text(n, 'nsrsbh'), readNsrxx);
 }
 
 export class TaxClient {
@@ -188,12 +190,12 @@ export class TaxClient {
     this.http = new LegacyClient({ department: 'tax', baseUrl: options.baseUrl, timeoutMs: options.timeoutMs ?? 2000, ...options.client });
   }
 
-  /** at most TAX_BATCH_LIMIT 纳税人识别号; those the service does not know are absent */
-  async queryNsxx(ids: readonly string[]): Promise<TaxpayerRecord[]> {
+  /** at most TAX_BATCH_LIMIT 纳税人识别号; those the service does not know are absent, malformed ones refused */
+  async queryNsxx(ids: readonly string[]): Promise<CheckedRecords<TaxpayerRecord>> {
     if (ids.length > TAX_BATCH_LIMIT) throw new Error(`tax queryNsxx takes at most ${TAX_BATCH_LIMIT} IDs, got ${ids.length}`);
-    if (ids.length === 0) return [];
+    if (ids.length === 0) return { records: [], malformed: [] };
     const body = iconv.encode(buildQueryEnvelope(ids, this.options), WIRE_CHARSET);
-    return this.http.call({
+    return callChecked(this.http, {
       method: 'POST',
       path: SERVICE_PATH,
       body,

@@ -4,8 +4,8 @@ import { createWorld, subjectsWhere } from '../../../legacy/world';
 import type { CourtCase, Subject, World } from '../../../legacy/world/types';
 import { courtOrganizationCode } from '../../../lib/ids';
 import { fakeClock, turn, watch } from '../../../lib/legacy/__tests__/scriptedSystem';
-import { DepartmentUnavailableError } from '../../../lib/subgraph/errors';
-import { COURT_MAX_IN_FLIGHT, COURT_PAGE_SIZE, COURT_QUEUE_TIMEOUT_MS, CourtClient, parsePage, type CaseRow } from '../legacyClient';
+import { DepartmentUnavailableError, MalformedRecordError } from '../../../lib/subgraph/errors';
+import { COURT_MAX_IN_FLIGHT, COURT_PAGE_SIZE, COURT_QUEUE_TIMEOUT_MS, CourtClient, parsePage } from '../legacyClient';
 
 const find = (world: World, predicate: (s: Subject) => boolean, what: string, count = 1) => subjectsWhere(world, predicate, { what, count });
 
@@ -15,19 +15,23 @@ function yuan(fen: number): string {
   return `${digits.slice(0, -2)}.${digits.slice(-2)}`;
 }
 
-function expectedRow(c: CourtCase): CaseRow {
-  return {
-    AH: c.caseNumber,
-    ZXFY: c.court,
-    LASJ: c.filedOn,
-    ZXBD: yuan(c.amountFen),
-    YW: c.obligation,
-    LXQK: c.performance,
-    SXQX: c.conduct,
-    FBSJ: c.publishedOn,
-    ZT: c.status,
-  };
-}
+const STATUS = { 有效: 'ACTIVE', 已撤销: 'WITHDRAWN' } as const;
+
+/** each list's case as the adapter normalizes it: the fields its section shows */
+const expected = {
+  sx: (c: CourtCase) => ({
+    caseNumber: c.caseNumber,
+    court: c.court,
+    status: STATUS[c.status],
+    filedOn: c.filedOn,
+    obligation: c.obligation,
+    performance: c.performance,
+    conduct: c.conduct,
+    publishedOn: c.publishedOn,
+  }),
+  zx: (c: CourtCase) => ({ caseNumber: c.caseNumber, court: c.court, status: STATUS[c.status], filedOn: c.filedOn, amount: yuan(c.amountFen) }),
+  xg: (c: CourtCase) => ({ caseNumber: c.caseNumber, court: c.court, status: STATUS[c.status], publishedOn: c.publishedOn }),
+};
 
 const pagesOf = (n: number) => Math.max(1, Math.ceil(n / COURT_PAGE_SIZE));
 
@@ -80,22 +84,32 @@ describe('CourtClient against the court stand-in (执行信息查询)', () => {
       );
       const client = newClient();
       const code = courtOrganizationCode(s!.uscc);
-      expect(await client.cases(code, 'sx')).toEqual(s!.court.dishonest.map(expectedRow));
-      expect(await client.cases(code, 'zx')).toEqual(s!.court.enforcement.map(expectedRow));
-      expect(await client.cases(code, 'xg')).toEqual(s!.court.restrictions.map(expectedRow));
+      expect(await client.cases(code, 'sx')).toEqual(s!.court.dishonest.map(expected.sx));
+      expect(await client.cases(code, 'zx')).toEqual(s!.court.enforcement.map(expected.zx));
+      expect(await client.cases(code, 'xg')).toEqual(s!.court.restrictions.map(expected.xg));
       expect(standIn.stats()).toEqual({ requests: 3, keys: 3 });
     });
 
     it('reads every page of a list longer than one page of 20', async () => {
       const [s] = find(world, (x) => x.court.enforcement.length > 2 * COURT_PAGE_SIZE, 'subjects with more than 40 enforcement cases');
       const rows = await newClient().cases(courtOrganizationCode(s!.uscc), 'zx');
-      expect(rows).toEqual(s!.court.enforcement.map(expectedRow));
+      expect(rows).toEqual(s!.court.enforcement.map(expected.zx));
       expect(standIn.stats().requests).toBe(pagesOf(s!.court.enforcement.length));
     });
 
     it('makes one call and returns no case for a subject the court does not know', async () => {
       const [s] = find(world, (x) => x.court.enforcement.length === 0, 'subjects without cases');
       expect(await newClient().cases(courtOrganizationCode(s!.uscc), 'sx')).toEqual([]);
+      expect(standIn.stats().requests).toBe(1);
+    });
+
+    it('fails the list of a subject with a malformed case (LASJ 2023-13-45), naming the case, without retrying', async () => {
+      const [s] = find(world, (x) => x.court.dishonest.length > 0, 'dishonest debtors');
+      standIn.setFaults({ malformed: [s!.uscc] });
+      const code = courtOrganizationCode(s!.uscc);
+      const error = await newClient().cases(code, 'sx').catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(MalformedRecordError);
+      expect(error).toMatchObject({ record: `${code} ${s!.court.dishonest[0]!.caseNumber}`, problem: 'LASJ "2023-13-45" is not a YYYY-MM-DD date' });
       expect(standIn.stats().requests).toBe(1);
     });
 
@@ -126,7 +140,7 @@ describe('CourtClient against the court stand-in (执行信息查询)', () => {
       const list = subjects();
       const client = newClient();
       const results = await Promise.all(list.map((s) => client.cases(courtOrganizationCode(s.uscc), 'zx')));
-      results.forEach((rows, i) => expect(rows).toEqual(list[i]!.court.enforcement.map(expectedRow)));
+      results.forEach((rows, i) => expect(rows).toEqual(list[i]!.court.enforcement.map(expected.zx)));
       // every request the court saw was one page of the answer: a 429 (and its retry) would show here
       const pages = list.reduce((n, s) => n + pagesOf(s.court.enforcement.length), 0);
       expect(pages).toBeGreaterThan(30);
@@ -208,8 +222,8 @@ describe('CourtClient against the court stand-in (执行信息查询)', () => {
 
     it('treats a refusal ({"success":false}) as an unusable answer without quoting it', () => {
       const body = Buffer.from(JSON.stringify({ success: false, msg: '参数错误: zzjgdm 格式应为 XXXXXXXX-C' }));
-      expect(() => parsePage({ status: 200, headers: {}, body })).toThrow(/success is not true/);
-      expect(() => parsePage({ status: 200, headers: {}, body })).not.toThrow(/参数错误/);
+      expect(() => parsePage({ status: 200, headers: {}, body }, { organizationCode: '12345678-9', type: 'sx' })).toThrow(/success is not true/);
+      expect(() => parsePage({ status: 200, headers: {}, body }, { organizationCode: '12345678-9', type: 'sx' })).not.toThrow(/参数错误/);
     });
   });
 });

@@ -2,23 +2,20 @@ import type { StandIn } from '../../../legacy/common/StandIn';
 import { createMarketStandIn } from '../../../legacy/market/server';
 import { createWorld, subjectsWhere } from '../../../legacy/world';
 import type { Subject, World } from '../../../legacy/world/types';
-import { DepartmentUnavailableError } from '../../../lib/subgraph/errors';
+import { DepartmentUnavailableError, MalformedRecordError } from '../../../lib/subgraph/errors';
 import { MARKET_BATCH_LIMIT, MARKET_PENALTY_PAGE_SIZE, MarketClient } from '../legacyClient';
 
 const API_KEY = 'market-test-key';
 
 const find = (world: World, predicate: (s: Subject) => boolean, what: string, count = 1) => subjectsWhere(world, predicate, { what, count });
 
-/** the world's YYYY-MM-DD as the register writes it */
-const compact = (iso: string) => iso.replaceAll('-', '');
-
-/** 分 → 万元 text on the digits, independently of the stand-in's arithmetic: 1234500000 → "1234.5" */
-function wan(fen: number): string {
-  const digits = String(fen).padStart(7, '0');
-  const whole = digits.slice(0, -6).replace(/^0+(?=\d)/, '');
-  const fraction = digits.slice(-6).replace(/0+$/, '');
-  return fraction ? `${whole}.${fraction}` : whole;
+/** 分 → yuan with two decimals on the digits, independently of the stand-in's 万元 and the adapter's arithmetic */
+function yuan(fen: number): string {
+  const digits = String(fen).padStart(3, '0');
+  return `${digits.slice(0, -2)}.${digits.slice(-2)}`;
 }
+
+const STATUS: Record<string, string> = { 存续: 'EXISTING', 在业: 'OPERATING', 迁出: 'MOVED_OUT', 吊销: 'LICENSE_REVOKED', 注销: 'DEREGISTERED' };
 
 describe('MarketClient against the market stand-in (企业登记与信用公示)', () => {
   let world: World;
@@ -43,41 +40,61 @@ describe('MarketClient against the market stand-in (企业登记与信用公示)
   beforeEach(() => standIn.reset());
 
   describe('enterprises', () => {
-    it('returns the registration the world holds, the legal representative’s ID included', async () => {
+    it('returns the registration the world holds, normalized, the legal representative’s ID included', async () => {
       const [s] = find(world, (x) => x.enterprise !== null && x.registeredBefore2015, 'pre-2015 enterprises');
       const e = s!.enterprise!;
-      const [row] = await newClient().enterprises([s!.uscc]);
-      expect(row).toEqual({
-        TYSHXYDM: s!.uscc,
-        ZCH: s!.registrationNumber,
-        QYMC: e.name,
-        QYLX: e.typeText,
-        FDDBR: e.legalRepresentative.name,
-        FDDBRZJHM: e.legalRepresentative.idNumber,
-        ZCZB: wan(e.registeredCapitalFen),
-        BZ: e.currency,
-        CLRQ: compact(e.foundedOn),
-        DJZT: e.status,
-        DJJG: e.authority,
-        ZS: e.address,
-        JYFW: e.scope,
-        HZRQ: compact(e.approvedOn),
-      });
-      expect(row!.ZCH).toMatch(/^\d{15}$/);
+      const { records, malformed } = await newClient().enterprises([s!.uscc]);
+      expect(malformed).toEqual([]);
+      expect(records).toEqual([
+        {
+          uscc: s!.uscc,
+          name: e.name,
+          legalRepresentative: e.legalRepresentative.name,
+          legalRepresentativeIdNumber: e.legalRepresentative.idNumber,
+          registeredCapital: yuan(e.registeredCapitalFen),
+          registeredCapitalCurrency: e.currency === '人民币' ? 'CNY' : expect.anything(),
+          registeredCapitalCurrencyText: e.currency,
+          establishedOn: e.foundedOn,
+          status: STATUS[e.status],
+          statusText: e.status,
+          oldRegistrationNumber: s!.registrationNumber,
+          type: e.typeText,
+          authority: e.authority,
+          address: e.address,
+          businessScope: e.scope,
+          approvedOn: e.approvedOn,
+        },
+      ]);
+      expect(records[0]!.oldRegistrationNumber).toMatch(/^\d{15}$/);
     });
 
     it('leaves out subjects market regulation does not know', async () => {
       const [unknown] = find(world, (x) => x.enterprise === null, 'subjects unknown to market');
       const [known] = find(world, (x) => x.enterprise !== null, 'enterprises');
-      const rows = await newClient().enterprises([unknown!.uscc, known!.uscc]);
-      expect(rows.map((r) => r.TYSHXYDM)).toEqual([known!.uscc]);
+      const { records } = await newClient().enterprises([unknown!.uscc, known!.uscc]);
+      expect(records.map((r) => r.uscc)).toEqual([known!.uscc]);
     });
 
     it('asks for 100 codes in one call', async () => {
       const codes = Array.from({ length: MARKET_BATCH_LIMIT }, (_, i) => world.subject(i).uscc);
-      const rows = await newClient().enterprises(codes);
-      expect(rows.length).toBe(codes.filter((c) => world.findByUscc(c)!.enterprise !== null).length);
+      const { records } = await newClient().enterprises(codes);
+      expect(records.length).toBe(codes.filter((c) => world.findByUscc(c)!.enterprise !== null).length);
       expect(standIn.stats()).toEqual({ requests: 1, keys: 100 });
+    });
+
+    it('refuses a malformed record (CLRQ 20231345) by its code, serves the others, and counts the call as failed', async () => {
+      const [bad, good] = find(world, (x) => x.enterprise !== null, 'enterprises', 2);
+      standIn.setFaults({ malformed: [bad!.uscc] });
+      const client = newClient();
+      const { records, malformed } = await client.enterprises([bad!.uscc, good!.uscc]);
+      expect(records.map((r) => r.uscc)).toEqual([good!.uscc]);
+      expect(malformed).toEqual([expect.any(MalformedRecordError)]);
+      expect(malformed[0]).toMatchObject({ department: 'market', record: bad!.uscc, problem: 'CLRQ "20231345" is not a YYYYMMDD date' });
+      // the same record would come again: not retried
+      expect(standIn.stats().requests).toBe(1);
+      for (let i = 1; i < 5; i++) await client.enterprises([bad!.uscc]);
+      await expect(client.enterprises([good!.uscc])).rejects.toThrow(/circuit open/);
+      expect(standIn.stats().requests).toBe(5);
     });
 
     it('refuses 101 codes before calling the register', async () => {
@@ -91,18 +108,18 @@ describe('MarketClient against the market stand-in (企业登记与信用公示)
     it('returns listed and removed entries as the world holds them', async () => {
       const [listed] = find(world, (x) => x.abnormal.some((a) => a.removedOn === null), 'enterprises still listed');
       const [removed] = find(world, (x) => x.abnormal.some((a) => a.removedOn !== null), 'enterprises removed from the list');
-      const rows = await newClient().abnormal([listed!.uscc, removed!.uscc]);
+      const { records } = await newClient().abnormal([listed!.uscc, removed!.uscc]);
       const expected = [listed!, removed!].flatMap((s) =>
         s.abnormal.map((a) => ({
-          TYSHXYDM: s.uscc,
-          LRYY: a.reason,
-          LRRQ: compact(a.listedOn),
-          LRJG: a.authority,
-          YCYY: a.removalReason ?? '',
-          YCRQ: a.removedOn ? compact(a.removedOn) : '',
+          uscc: s.uscc,
+          reason: a.reason,
+          listedOn: a.listedOn,
+          authority: a.authority,
+          removalReason: a.removalReason ?? null,
+          removedOn: a.removedOn ?? null,
         })),
       );
-      expect(rows).toEqual(expected);
+      expect(records).toEqual(expected);
     });
   });
 
@@ -110,19 +127,25 @@ describe('MarketClient against the market stand-in (企业登记与信用公示)
     it('reads every page of a subject with more than 50 penalties: the first page, then the rest', async () => {
       const [s] = find(world, (x) => x.penalties.length > MARKET_PENALTY_PAGE_SIZE, 'enterprises with more than 50 penalties');
       const rows = await newClient().penalties(s!.uscc);
-      expect(rows.map((r) => r.CFWSH)).toEqual(s!.penalties.map((p) => p.decisionNumber));
-      expect(rows.map((r) => r.FKJE)).toEqual(s!.penalties.map((p) => wan(p.fineFen)));
+      expect(rows.map((r) => r.decisionNumber)).toEqual(s!.penalties.map((p) => p.decisionNumber));
+      expect(rows.map((r) => r.fine)).toEqual(s!.penalties.map((p) => yuan(p.fineFen)));
       expect(rows[0]).toEqual({
-        CFWSH: s!.penalties[0]!.decisionNumber,
-        WFXWLX: s!.penalties[0]!.violationType,
-        CFLB: s!.penalties[0]!.kind,
-        CFNR: s!.penalties[0]!.content,
-        FKJE: wan(s!.penalties[0]!.fineFen),
-        CFJDRQ: compact(s!.penalties[0]!.decidedOn),
-        CFJG: s!.penalties[0]!.authority,
-        GSJZQ: compact(s!.penalties[0]!.publishUntil),
+        decisionNumber: s!.penalties[0]!.decisionNumber,
+        violationType: s!.penalties[0]!.violationType,
+        kind: s!.penalties[0]!.kind,
+        content: s!.penalties[0]!.content,
+        fine: yuan(s!.penalties[0]!.fineFen),
+        decidedOn: s!.penalties[0]!.decidedOn,
+        authority: s!.penalties[0]!.authority,
+        publishUntil: s!.penalties[0]!.publishUntil,
       });
       expect(standIn.stats().requests).toBe(Math.ceil(s!.penalties.length / MARKET_PENALTY_PAGE_SIZE));
+    });
+
+    it('fails the whole list of a subject with a malformed penalty (FKJE 十万): a list missing one would be wrong', async () => {
+      const [s] = find(world, (x) => x.penalties.length > 0, 'enterprises with penalties');
+      standIn.setFaults({ malformed: [s!.uscc] });
+      await expect(newClient().penalties(s!.uscc)).rejects.toThrow(MalformedRecordError);
     });
 
     it('makes one call for a subject without penalties', async () => {

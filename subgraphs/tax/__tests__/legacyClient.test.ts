@@ -3,7 +3,7 @@ import { createTaxStandIn } from '../../../legacy/tax/server';
 import { createWorld, subjectsWhere } from '../../../legacy/world';
 import type { Subject, World } from '../../../legacy/world/types';
 import { oldTaxRegistrationNumber } from '../../../lib/ids';
-import { DepartmentUnavailableError } from '../../../lib/subgraph/errors';
+import { DepartmentUnavailableError, MalformedRecordError } from '../../../lib/subgraph/errors';
 import { TAX_BATCH_LIMIT, TaxClient, type TaxpayerRecord } from '../legacyClient';
 
 // Chinese credentials with XML metacharacters: they only arrive intact if escaped and sent as GBK.
@@ -22,6 +22,13 @@ function expected(s: Subject): TaxpayerRecord {
     arrears: t.arrears.map((a) => ({ taxKind: a.taxKind, amountCents: BigInt(a.amountFen), since: a.since })),
     majorViolations: t.majorViolations.map((v) => ({ ...v })),
   };
+}
+
+/** the records of an answer in which every record is well-formed */
+async function read(client: TaxClient, ids: string[]): Promise<TaxpayerRecord[]> {
+  const { records, malformed } = await client.queryNsxx(ids);
+  expect(malformed).toEqual([]);
+  return records;
 }
 
 describe('TaxClient against the tax stand-in (纳税信用查询服务)', () => {
@@ -49,7 +56,7 @@ describe('TaxClient against the tax stand-in (纳税信用查询服务)', () => 
   describe('reading taxpayers', () => {
     it('returns a post-2015 taxpayer asked for by USCC with the values the world holds', async () => {
       const [s] = find(world, (x) => x.tax !== null && !x.registeredBefore2015 && x.tax.ratings.length > 1, 'post-2015 taxpayers');
-      const records = await newClient().queryNsxx([s!.uscc]);
+      const records = await read(newClient(), [s!.uscc]);
       expect(records).toEqual([expected(s!)]);
       expect(records[0]!.taxpayerId).toBe(s!.uscc);
     });
@@ -57,16 +64,16 @@ describe('TaxClient against the tax stand-in (纳税信用查询服务)', () => 
     it('finds a pre-2015 taxpayer only by its old 税务登记号, never by its USCC', async () => {
       const [s] = find(world, (x) => x.tax !== null && x.registeredBefore2015, 'pre-2015 taxpayers');
       const client = newClient();
-      expect(await client.queryNsxx([s!.uscc])).toEqual([]);
+      expect(await read(client, [s!.uscc])).toEqual([]);
       const old = oldTaxRegistrationNumber(s!.uscc);
       expect(old).toHaveLength(15);
-      expect(await client.queryNsxx([old])).toEqual([expected(s!)]);
+      expect(await read(client, [old])).toEqual([expected(s!)]);
     });
 
     it('leaves out a subject tax does not know, by either identifier', async () => {
       const [absent] = find(world, (x) => x.tax === null, 'subjects unknown to tax');
       const [known] = find(world, (x) => x.tax !== null && !x.registeredBefore2015, 'post-2015 taxpayers');
-      const records = await newClient().queryNsxx([absent!.uscc, oldTaxRegistrationNumber(absent!.uscc), known!.uscc]);
+      const records = await read(newClient(), [absent!.uscc, oldTaxRegistrationNumber(absent!.uscc), known!.uscc]);
       expect(records.map((r) => r.taxpayerId)).toEqual([known!.uscc]);
     });
 
@@ -74,7 +81,7 @@ describe('TaxClient against the tax stand-in (纳税信用查询服务)', () => 
       const [violator] = find(world, (x) => x.tax !== null && x.tax.majorViolations.length > 0, 'major tax violators');
       const [debtor] = find(world, (x) => x.tax !== null && x.tax.arrears.length > 0, 'taxpayers in arrears');
       const ids = [violator!, debtor!].map((s) => s.tax!.taxpayerId);
-      const records = await newClient().queryNsxx(ids);
+      const records = await read(newClient(), ids);
       expect(records).toEqual([expected(violator!), expected(debtor!)]);
       expect(records[0]!.majorViolations[0]!.facts).toMatch(/税务局/);
       expect(records[1]!.arrears[0]!.taxKind).toMatch(/税/);
@@ -82,9 +89,21 @@ describe('TaxClient against the tax stand-in (纳税信用查询服务)', () => 
 
     it('keeps the empty lists of a taxpayer rated in no year as empty lists', async () => {
       const [s] = find(world, (x) => x.tax !== null && x.tax.ratings.length === 0, 'taxpayers without rating');
-      const [record] = await newClient().queryNsxx([s!.tax!.taxpayerId]);
+      const [record] = await read(newClient(), [s!.tax!.taxpayerId]);
       expect(record).toEqual(expected(s!));
       expect(record!.ratings).toEqual([]);
+    });
+  });
+
+  describe('malformed records', () => {
+    it('refuses a record with an unknown 纳税信用等级 by its nsrsbh and serves the rest of the batch', async () => {
+      const [bad, good] = find(world, (x) => x.tax !== null, 'taxpayers', 2);
+      standIn.setFaults({ malformed: [bad!.uscc] });
+      const { records, malformed } = await newClient().queryNsxx([bad!.tax!.taxpayerId, good!.tax!.taxpayerId]);
+      expect(records).toEqual([expected(good!)]);
+      expect(malformed).toEqual([expect.any(MalformedRecordError)]);
+      expect(malformed[0]).toMatchObject({ department: 'tax', record: bad!.tax!.taxpayerId, problem: '<dj> "E" is not a 纳税信用等级 A B M C D' });
+      expect(standIn.stats().requests).toBe(1);
     });
   });
 
