@@ -18,7 +18,8 @@ export function createLoaders(client: CourtClient, cache?: { store: LegacyCache;
       department: 'court',
       maxBatchSize: 1,
       fetch: async ([uscc]) => new Map([[uscc!, await client.cases(courtOrganizationCode(uscc!), type)]]),
-      cache: cache && sectionCache(cache.store, `court:${type}`, cache.policy),
+      // v2: the parser's normalized cases (a shared Redis may still hold v1's raw rows: never misread them)
+      cache: cache && sectionCache(cache.store, `court:${type}:v2`, cache.policy),
     });
   return { sx: list('sx'), zx: list('zx'), xg: list('xg') };
 }

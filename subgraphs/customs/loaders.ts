@@ -43,7 +43,8 @@ export function createLoaders(client: CustomsClient, cache?: { store: LegacyCach
       const { records, malformed } = await client.creditCsv(codes);
       return keyed(records.map((r): [string, CustomsCreditRecord] => [r.customsCode, r]), malformed);
     },
-    cache: cache && sectionCache(cache.store, 'customs:credit', cache.policy),
+    // v2: creditClass is the enum, its text beside it (v1 copies in a shared Redis are ignored, not misread)
+    cache: cache && sectionCache(cache.store, 'customs:credit:v2', cache.policy),
   });
   const gate = new PhaseGate();
 

@@ -19,7 +19,8 @@ export function createLoaders(client: FinanceClient, cache?: { store: LegacyCach
         // a refused record fails its own subject only
         return new Map<string, FinanceCredit | MalformedRecordError>([...records.map((c): [string, FinanceCredit] => [c.code, c]), ...malformed.map((e): [string, MalformedRecordError] => [e.record, e])]);
       },
-      cache: cache && sectionCache(cache.store, 'finance:credit', cache.policy),
+      // v2: the parser's normalized record (v1's raw rows in a shared Redis are ignored, not misread)
+      cache: cache && sectionCache(cache.store, 'finance:credit:v2', cache.policy),
     }),
   };
 }

@@ -37,7 +37,8 @@ function byUscc<T extends { uscc: string }>({ records, malformed }: CheckedRecor
 }
 
 export function createLoaders(client: MarketClient, cache?: { store: LegacyCache; policy: DepartmentPolicy }): MarketLoaders {
-  const cached = (namespace: string) => cache && sectionCache<string>(cache.store, `market:${namespace}`, cache.policy);
+  // v2: the parser's normalized records (a shared Redis may still hold v1's raw rows: never misread them)
+  const cached = (namespace: string) => cache && sectionCache<string>(cache.store, `market:${namespace}:v2`, cache.policy);
   return {
     enterprise: createSectionLoader<string, Enterprise>({
       department: 'market',
