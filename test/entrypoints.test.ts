@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { createWorld } from '../legacy/world';
+import { RECORD_IN } from '../scripts/demoSubject';
 import { portInUse } from '../scripts/processes';
 
 /** The commands of SPEC §3 and §4 as a user runs them: exit codes and what they print. */
@@ -151,8 +152,12 @@ describe('npm start', () => {
     fs.rmSync(scratch, { recursive: true, force: true });
   }, 60_000);
 
-  it('prints the demo subject, one every department knows', () => {
-    expect(first.out()).toMatch(/Demo subject: 91110101MAAL0CXK0M 北京宇翔装饰工程有限公司/);
+  it('prints a demo subject that every department knows, with a loan a consenting bank can read', () => {
+    const uscc = /Demo subject: (\w{18}) /.exec(first.out())?.[1];
+    const subject = createWorld({ size: 10_000, seed: 1 }).findByUscc(uscc ?? '');
+    expect(Object.entries(RECORD_IN).filter(([, has]) => !has(subject!)).map(([d]) => d)).toEqual([]);
+    expect(subject!.finance!.loanBalanceFen).toBeGreaterThan(0);
+    expect(first.out()).toContain(`grantConsent(input: { subject: \\"${uscc}\\"`);
   });
 
   it('refuses a second npm start on the same ports at once with one line naming the port, never claiming readiness', async () => {
