@@ -26,23 +26,8 @@ export type RegistrationStatus = (typeof STATUS)[keyof typeof STATUS];
 
 /** BZ as the register writes it → ISO 4217 */
 const CURRENCY: Record<string, string> = {
-  人民币: 'CNY',
-  美元: 'USD',
-  欧元: 'EUR',
-  日元: 'JPY',
-  英镑: 'GBP',
-  港元: 'HKD',
-  港币: 'HKD',
-  澳门元: 'MOP',
-  澳门币: 'MOP',
-  新台币: 'TWD',
-  瑞士法郎: 'CHF',
-  加拿大元: 'CAD',
-  澳大利亚元: 'AUD',
-  澳元: 'AUD',
-  新加坡元: 'SGD',
-  新西兰元: 'NZD',
-  韩元: 'KRW',
+  人民币: 'CNY', 美元: 'USD', 欧元: 'EUR', 日元: 'JPY', 英镑: 'GBP', 港元: 'HKD', 港币: 'HKD', 澳门元: 'MOP', 澳门币: 'MOP',
+  新台币: 'TWD', 瑞士法郎: 'CHF', 加拿大元: 'CAD', 澳大利亚元: 'AUD', 澳元: 'AUD', 新加坡元: 'SGD', 新西兰元: 'NZD', 韩元: 'KRW',
 };
 
 /** 万元 in cents: ZCZB and FKJE are written in 万元 (legacy-systems.md §1) */
