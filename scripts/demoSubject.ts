@@ -1,4 +1,5 @@
 import type { Subject, World } from '../legacy/world';
+import type { Department } from '../lib/departments';
 
 /**
  * Which departments' systems hold a record of a subject in the stand-ins' world: what
@@ -6,7 +7,9 @@ import type { Subject, World } from '../legacy/world';
  * Customs knows few subjects (registered importers and exporters) and finance only borrowers, so a
  * subject picked at random shows those sections as null.
  */
-export const RECORD_IN: Readonly<Record<string, (s: Subject) => boolean>> = {
+// Keyed by the department table's names (a misspelt one is a type error); a department the world
+// does not describe yet is simply not offered to --with.
+export const RECORD_IN: Readonly<Partial<Record<Department, (s: Subject) => boolean>>> = {
   market: (s) => s.enterprise !== null,
   tax: (s) => s.tax !== null,
   court: (s) => s.court.dishonest.length + s.court.enforcement.length + s.court.restrictions.length > 0,

@@ -49,7 +49,7 @@ function parseOptions(): { limit: number; wanted: (s: Subject) => boolean } {
   if (unknown !== undefined) fail(`--with takes departments among ${Object.keys(RECORD_IN).join(', ')}; got ${JSON.stringify(unknown.slice(0, 40))}`);
   return {
     limit: raw === undefined ? DEFAULT_LIMIT : Number(raw),
-    wanted: (s) => departments.every((d) => RECORD_IN[d]!(s)),
+    wanted: (s) => departments.every((d) => RECORD_IN[d as keyof typeof RECORD_IN]!(s)),
   };
 }
 
