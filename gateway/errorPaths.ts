@@ -1,5 +1,6 @@
 import { GraphQLError, getNamedType, isObjectType, type FieldNode, type FragmentDefinitionNode, type GraphQLFormattedError, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
 import { collectSubfields } from 'graphql/execution/collectFields';
+import type { ErrorCode } from '../lib/errors';
 import { SUBJECT_TYPE } from './operationRewrite';
 
 /**
@@ -13,7 +14,7 @@ import { SUBJECT_TYPE } from './operationRewrite';
 export type Path = (string | number)[];
 
 /** Error codes that mean "refused" (as opposed to "could not be fetched"). */
-export const DENIAL_CODES = new Set(['FORBIDDEN', 'CONSENT_REQUIRED', 'AUDIT_UNAVAILABLE']);
+export const DENIAL_CODES: ReadonlySet<string> = new Set<ErrorCode>(['FORBIDDEN', 'CONSENT_REQUIRED', 'AUDIT_UNAVAILABLE']);
 
 export interface SelectedPrefix {
   /** the longest prefix of the path that the client's operation selects */

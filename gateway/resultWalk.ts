@@ -19,6 +19,7 @@ import { collectFields, collectSubfields } from 'graphql/execution/collectFields
 import { getArgumentValues } from 'graphql/execution/values';
 import type { AccessMap, AccessPolicies } from '../lib/authz/accessPolicies';
 import { requirement } from '../lib/authz/decide';
+import { clientError } from '../lib/errors';
 import { DENIAL_CODES, repointErrors, selectedPrefix, type Path } from './errorPaths';
 import { AUDIT_USCC_ALIAS, SUBJECT_TYPE } from './operationRewrite';
 
@@ -225,7 +226,7 @@ export function walkResult(input: WalkInput): WalkOutput {
       if (nodes.some((n) => removed.has(n))) {
         out[key] = null;
         const reason = requirement(policies ?? []);
-        added.push(new GraphQLError(`Not authorized to read ${coordinate}: ${reason}`, { path: p, extensions: { code: 'FORBIDDEN', reason } }));
+        added.push(clientError('FORBIDDEN', `Not authorized to read ${coordinate}: ${reason}`, { reason }, { path: p }));
         record(subject, coordinate, 'DENIED', 'FORBIDDEN', p, policies);
         const next = getNamedType(def.type);
         if (isObjectType(next)) refuseSelection(next, nodes, p, subject, { first: 'FORBIDDEN', byCoordinate: new Map() }, policies);

@@ -1,5 +1,5 @@
 import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError } from 'graphql';
+import { clientError } from '../lib/errors';
 import type { GatewayContext } from './context';
 import { subjectsOfRequest } from './subjectCount';
 
@@ -94,8 +94,8 @@ export function useAdmission(options: AdmissionOptions): Admission {
           ticket.phase = 'done';
           leaveQueue(waiter);
           reject(
-            new GraphQLError('the gateway is busy with other large requests; try again in a few seconds', {
-              extensions: { code: 'SERVICE_BUSY', http: { status: 503, headers: new HeaderMap([['retry-after', String(Math.ceil(maxWaitMs / 6000))]]) } },
+            clientError('SERVICE_BUSY', 'the gateway is busy with other large requests; try again in a few seconds', {
+              http: { status: 503, headers: new HeaderMap([['retry-after', String(Math.ceil(maxWaitMs / 6000))]]) },
             }),
           );
         }, maxWaitMs),

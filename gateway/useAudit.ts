@@ -1,11 +1,10 @@
 import type { GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
 import type { Pool } from 'pg';
-import { AuditLedger, AuditUnavailable, type AuditInput } from '../lib/audit/AuditLedger';
+import { AuditLedger, type AuditInput } from '../lib/audit/AuditLedger';
 import { ledgerProof } from '../lib/audit/ledgerProof';
 import { dropExpiredPartitions, ensurePartitions } from '../lib/audit/schema';
 import type { GatewayContext } from './context';
 import type { FieldOutcome } from './resultWalk';
-import { AuditUnavailableError } from './useFieldAccess';
 
 /**
  * The gateway's side of the audit ledger (SPEC §8): one entry per (request, subject, field
@@ -78,12 +77,8 @@ export function useAudit(options: AuditOptions): Audit {
       timer.unref();
     },
     async commit(outcomes, rc) {
-      try {
-        await ledger.append(toEntries(outcomes, rc));
-      } catch (e) {
-        if (e instanceof AuditUnavailable) throw new AuditUnavailableError(e.message);
-        throw e;
-      }
+      // rejects with AuditUnavailable (lib/errors.ts), on which useFieldAccess fails closed
+      await ledger.append(toEntries(outcomes, rc));
     },
     stop() {
       if (timer) clearInterval(timer);

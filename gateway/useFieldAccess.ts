@@ -1,6 +1,7 @@
-import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import type { GraphQLError, GraphQLFormattedError } from 'graphql';
 import type { GatewayExecutor, GatewayGraphQLRequestContext, GatewayInterface } from '@apollo/server-gateway-interface';
 import type { AccessMap } from '../lib/authz/accessPolicies';
+import { AuditUnavailable, clientError } from '../lib/errors';
 import type { GatewayContext } from './context';
 import { rewriteOperation, roleClass, type RewrittenOperation } from './operationRewrite';
 import { walkResult, type FieldOutcome, type Path } from './resultWalk';
@@ -13,11 +14,9 @@ import { walkResult, type FieldOutcome, type Path } from './resultWalk';
  * response is released (SPEC §8).
  */
 
-export class AuditUnavailableError extends Error {}
-
 export interface FieldAccessOptions {
   access: AccessMap;
-  /** commits the outcomes; throws AuditUnavailableError when the ledger cannot be written */
+  /** commits the outcomes; rejects with AuditUnavailable when the ledger cannot be written */
   commit(outcomes: FieldOutcome[], request: GatewayGraphQLRequestContext<GatewayContext>): Promise<void>;
   /** most rewritten operations kept (per document and role class) */
   cacheSize?: number;
@@ -77,7 +76,7 @@ export function withFieldAccess(inner: GatewayInterface, options: FieldAccessOpt
       try {
         await options.commit(walked.outcomes, rc);
       } catch (e) {
-        if (!(e instanceof AuditUnavailableError)) throw e;
+        if (!(e instanceof AuditUnavailable)) throw e;
         // Fail closed: without a ledger entry only PUBLIC data may leave (SPEC §6).
         const withheld: Path[] = [];
         for (const o of walked.outcomes) {
@@ -87,7 +86,7 @@ export function withFieldAccess(inner: GatewayInterface, options: FieldAccessOpt
         }
         for (const path of withheld) {
           if (data) setAtPath(data, path, null);
-          allErrors.push(new GraphQLError('The audit ledger is unavailable; only PUBLIC data can be served', { path, extensions: { code: 'AUDIT_UNAVAILABLE' } }));
+          allErrors.push(clientError('AUDIT_UNAVAILABLE', 'The audit ledger is unavailable; only PUBLIC data can be served', {}, { path }));
         }
         data = data ?? null;
       }

@@ -17,6 +17,7 @@ import {
   type GraphQLSchema,
   type VariableDefinitionNode,
 } from 'graphql';
+import { clientError } from '../lib/errors';
 import { pageSizeError } from '../lib/graphql/pageSizes';
 import { SCALARS } from '../lib/graphql/scalars';
 import type { GatewayContext } from './context';
@@ -32,7 +33,7 @@ import type { GatewayContext } from './context';
  */
 
 function badInput(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+  return clientError('BAD_USER_INPUT', message, { http: { status: 400 } });
 }
 
 /** The scalar's own error when it refused the value, else graphql's coercion message. */

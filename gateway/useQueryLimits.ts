@@ -5,6 +5,7 @@ import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
 import { GraphQLError, validate, type DocumentNode, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { MAX_SUBJECTS_PER_REQUEST } from '../lib/config';
+import { clientError } from '../lib/errors';
 import type { GatewayContext } from './context';
 import { subjectsOfRequest } from './subjectCount';
 
@@ -39,7 +40,7 @@ export const DEFAULT_QUERY_LIMITS: QueryLimits = {
 };
 
 export function tooComplex(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'QUERY_TOO_COMPLEX', http: { status: 400 } } });
+  return clientError('QUERY_TOO_COMPLEX', message, { http: { status: 400 } });
 }
 
 /** graphql-armor's refusals read "Syntax Error: Query depth limit of 15 exceeded, found 20." */
@@ -76,7 +77,7 @@ export function limitRefusal(formatted: GraphQLFormattedError, limits: QueryLimi
   return null;
 }
 
-const refusal = (message: string): GraphQLFormattedError => ({ message, extensions: { code: 'QUERY_TOO_COMPLEX' } });
+const refusal = (message: string): GraphQLFormattedError => clientError('QUERY_TOO_COMPLEX', message).toJSON();
 
 export function useQueryLimits(limits: QueryLimits = DEFAULT_QUERY_LIMITS): ApolloServerPlugin<GatewayContext> {
   const rules = [

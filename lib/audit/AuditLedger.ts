@@ -6,6 +6,7 @@ import { GENESIS_HASH, type AuditRecord } from './hash';
 import type { LedgerKey } from './LedgerKey';
 import { toRow } from './row';
 import { ensurePartitions, migrateAudit } from './schema';
+import { AuditUnavailable } from '../errors';
 
 /**
  * The writer side of the audit ledger. Entries are committed before the response they describe is
@@ -25,7 +26,8 @@ import { ensurePartitions, migrateAudit } from './schema';
 
 export type AuditInput = Omit<AuditRecord, 'chainId' | 'seq'>;
 
-export class AuditUnavailable extends Error {}
+// One class for the ledger and the gateway that refuses on it (lib/errors.ts).
+export { AuditUnavailable };
 
 interface Pending {
   entries: AuditInput[];

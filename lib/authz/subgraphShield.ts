@@ -1,9 +1,10 @@
 import type DataLoader from 'dataloader';
-import { GraphQLError, GraphQLObjectType, isObjectType, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
+import { GraphQLObjectType, isObjectType, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
 import { allow, deny, rule, shield } from 'graphql-shield';
 import type { IRules } from 'graphql-shield';
 import type { Consumer } from '../auth/consumer';
+import { clientError } from '../errors';
 import type { AccessMap, AccessPolicies } from './accessPolicies';
 import { decide, needsConsent } from './decide';
 
@@ -46,9 +47,10 @@ function accessRule(coordinate: string, policies: AccessPolicies) {
         return true;
       }
       // The message says what was refused and why; the gateway may re-point it (resultWalk).
-      return new GraphQLError(
+      return clientError(
+        decision.code,
         decision.code === 'CONSENT_REQUIRED' ? `${coordinate} ${decision.reason}` : `Not authorized to read ${coordinate}: ${decision.reason}`,
-        { extensions: { code: decision.code, reason: decision.reason } },
+        { reason: decision.reason },
       );
     },
   );
@@ -78,7 +80,7 @@ export function buildRules(schema: GraphQLSchema, access: AccessMap): IRules {
 export function applyAuthorization(schema: GraphQLSchema, access: AccessMap): GraphQLSchema {
   const permissions = shield(buildRules(schema, access), {
     fallbackRule: deny,
-    fallbackError: new GraphQLError('Not authorized', { extensions: { code: 'FORBIDDEN' } }),
+    fallbackError: clientError('FORBIDDEN', 'Not authorized'),
     // Resolver errors (DEPARTMENT_UNAVAILABLE, BAD_USER_INPUT) pass through unchanged.
     allowExternalErrors: true,
   });

@@ -1,4 +1,5 @@
-import { GraphQLError } from 'graphql';
+import type { GraphQLError } from 'graphql';
+import { clientError } from '../errors';
 
 /**
  * How many items a root field's `first:` may ask for: one table for the gateway's check (before
@@ -28,7 +29,5 @@ export function pageSizeError(coordinate: string, value: unknown): GraphQLError 
   if (typeof value === 'number' && Number.isInteger(value) && value >= range.min && value <= range.max) return null;
   const field = coordinate.slice(coordinate.indexOf('.') + 1);
   // no HTTP status here: a subgraph answering 400 would reach the gateway as a failed fetch
-  return new GraphQLError(`${field}(first:) must be from ${range.min} to ${range.max}, got ${JSON.stringify(value)}`, {
-    extensions: { code: 'BAD_USER_INPUT' },
-  });
+  return clientError('BAD_USER_INPUT', `${field}(first:) must be from ${range.min} to ${range.max}, got ${JSON.stringify(value)}`);
 }

@@ -1,4 +1,5 @@
 import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
+import { clientError } from '../errors';
 import { checkUscc } from '../ids';
 
 /**
@@ -7,7 +8,7 @@ import { checkUscc } from '../ids';
  */
 
 function badInput(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
+  return clientError('BAD_USER_INPUT', message);
 }
 
 /**

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import type { ErrorCode } from '../errors';
 import { describeError, logError } from '../log';
 
 /**
@@ -12,7 +13,7 @@ import { describeError, logError } from '../log';
 export class HttpError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     readonly headers: Record<string, string> = {},
   ) {
@@ -145,7 +146,7 @@ export function createGraphQLListener<TContext extends BaseContext>(options: Ser
       if (e instanceof HttpError) return sendHttpError(res, e);
       // Never a stack or an internal detail to the client.
       logError({ event: 'unexpected error serving a request', method: req.method, path, error: describeError(e) });
-      sendJson(res, 500, { errors: [{ message: 'internal error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+      sendJson(res, 500, { errors: [{ message: 'internal error', extensions: { code: 'INTERNAL_SERVER_ERROR' satisfies ErrorCode } }] });
     }
   };
 }

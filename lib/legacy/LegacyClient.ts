@@ -1,7 +1,7 @@
 import CircuitBreaker from 'opossum';
 import { Pool } from 'undici';
 import type { Department } from '../config';
-import { DepartmentUnavailableError } from '../subgraph/errors';
+import { DepartmentUnavailableError } from '../errors';
 import { currentBudget } from './requestBudget';
 
 /**

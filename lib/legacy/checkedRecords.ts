@@ -1,5 +1,5 @@
 import type { Department } from '../config';
-import { MalformedRecordError } from '../subgraph/errors';
+import { MalformedRecordError } from '../errors';
 import type { LegacyCall, LegacyClient } from './LegacyClient';
 
 /**

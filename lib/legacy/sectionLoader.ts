@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { LegacyCache } from '../cache/LegacyCache';
 import type { Department } from '../config';
-import { DepartmentUnavailableError, logDepartmentFailure } from '../subgraph/errors';
+import { DepartmentUnavailableError, logDepartmentFailure } from '../errors';
 import { budgetFor, withBudget } from './requestBudget';
 
 /**

@@ -1,82 +1,30 @@
-import { GraphQLError } from 'graphql';
+import type { GraphQLError, GraphQLFormattedError } from 'graphql';
 import type { Department } from '../config';
 import { describeError, logError } from '../log';
 import { DEPARTMENT_TABLE, departmentConstant } from '../departments';
+import { DepartmentUnavailableError, RESPONSE_CODES, clientError } from '../errors';
+
+// The department's errors live in lib/errors.ts (lib/legacy throws them); re-exported for the adapters.
+export { DepartmentUnavailableError, MalformedRecordError, logDepartmentFailure } from '../errors';
 
 /**
  * Request-time errors a client may see (SPEC §6). Anything else raised in a subgraph is masked to
  * a bare INTERNAL_SERVER_ERROR by `maskError`, so no stack, legacy body or URL escapes.
  */
 
-/** Thrown by legacy clients; carries the department but never the upstream body or URL. */
-export class DepartmentUnavailableError extends Error {
-  constructor(
-    readonly department: Department,
-    /** internal reason for logs only */
-    readonly reason: string,
-  ) {
-    super(`${department} system unavailable: ${reason}`);
-    this.name = 'DepartmentUnavailableError';
-  }
-}
-
-/**
- * One record of an answer that its adapter's parser refused (a date like 20231345, an amount that
- * is not one, an unknown status code, a missing field): the department's failure, for the subject
- * that record is about. `record` is the department's own identifier of it, for the logs.
- */
-export class MalformedRecordError extends DepartmentUnavailableError {
-  constructor(
-    department: Department,
-    readonly record: string,
-    readonly problem: string,
-  ) {
-    super(department, `malformed record ${record}: ${problem}`);
-    this.name = 'MalformedRecordError';
-  }
-}
-
-const lastLogged = new Map<string, number>();
-
-/**
- * Server-side trace of why a department failed (never sent to clients), at most once a second per
- * department — and per malformed record, so an outage cannot hide which record was refused.
- */
-export function logDepartmentFailure(error: DepartmentUnavailableError): void {
-  const now = Date.now();
-  const key = error instanceof MalformedRecordError ? `${error.department} ${error.record}` : error.department;
-  if (now - (lastLogged.get(key) ?? 0) < 1000) return;
-  lastLogged.set(key, now);
-  process.stderr.write(`${error.message}\n`);
-}
-
 export function departmentUnavailable(department: Department): GraphQLError {
-  return new GraphQLError(`The ${DEPARTMENT_TABLE[department].displayName} system is unavailable; this section could not be fetched.`, {
-    extensions: { code: 'DEPARTMENT_UNAVAILABLE', department: departmentConstant(department) },
+  return clientError('DEPARTMENT_UNAVAILABLE', `The ${DEPARTMENT_TABLE[department].displayName} system is unavailable; this section could not be fetched.`, {
+    department: departmentConstant(department),
   });
 }
 
-export const CLIENT_ERROR_CODES = new Set([
-  'BAD_USER_INPUT',
-  'FORBIDDEN',
-  'CONSENT_REQUIRED',
-  'DEPARTMENT_UNAVAILABLE',
-  'QUERY_TOO_COMPLEX',
-  'SERVICE_BUSY',
-  'UNAUTHENTICATED',
-  'AUDIT_UNAVAILABLE',
-  'GRAPHQL_VALIDATION_FAILED',
-  'GRAPHQL_PARSE_FAILED',
-  'PERSISTED_QUERY_NOT_FOUND',
-  'PERSISTED_QUERY_NOT_SUPPORTED',
-  'OPERATION_RESOLUTION_FAILURE',
-  'BAD_REQUEST',
-]);
+/** The codes clients read as they are: derived from lib/errors.ts's table. */
+export const CLIENT_ERROR_CODES = RESPONSE_CODES;
 
 const SAFE_EXTENSION_KEYS = ['code', 'department', 'reason', 'consentId', 'limit', 'rule'];
 
 /** Apollo `formatError`: keep the codes of SPEC §6, replace everything else by a bare internal error. */
-export function maskError(formatted: import('graphql').GraphQLFormattedError, error: unknown): import('graphql').GraphQLFormattedError {
+export function maskError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const code = formatted.extensions?.code;
   if (typeof code === 'string' && CLIENT_ERROR_CODES.has(code)) {
     // Only whitelisted extensions travel: a gateway-side error may carry the subgraph's URL and body.
@@ -100,10 +48,5 @@ export function maskError(formatted: import('graphql').GraphQLFormattedError, er
     ...(typeof formatted.extensions?.serviceName === 'string' ? { subgraph: formatted.extensions.serviceName } : {}),
     error: describeError(original),
   });
-  return {
-    message: 'Internal error',
-    path: formatted.path,
-    locations: formatted.locations,
-    extensions: { code: 'INTERNAL_SERVER_ERROR' },
-  };
+  return { ...clientError('INTERNAL_SERVER_ERROR', 'Internal error').toJSON(), path: formatted.path, locations: formatted.locations };
 }

@@ -1,8 +1,9 @@
-import { GraphQLError, getNamedType, type GraphQLObjectType, type GraphQLResolveInfo } from 'graphql';
+import { getNamedType, type GraphQLError, type GraphQLObjectType, type GraphQLResolveInfo } from 'graphql';
 import { collectSubfields } from 'graphql/execution/collectFields';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { isSelf } from '../../lib/authz/decide';
 import { SUBJECT_KEY } from '../../lib/authz/subgraphShield';
+import { clientError } from '../../lib/errors';
 import { parseUscc } from '../../lib/ids';
 import type { Fetched } from '../../lib/legacy/sectionLoader';
 import type { SubgraphContext } from '../../lib/subgraph/createSubgraph';
@@ -48,7 +49,7 @@ function selectedFieldNames(info: GraphQLResolveInfo): Set<string> {
 }
 
 function badInput(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
+  return clientError('BAD_USER_INPUT', message);
 }
 
 /**

@@ -1,7 +1,7 @@
-import { GraphQLError } from 'graphql';
 import type { Pool } from 'pg';
 import type { Consumer } from '../../lib/auth/consumer';
 import { BadCursorError, queryAuditTrail, type AuditFilter } from '../../lib/audit/auditQuery';
+import { UnreachableCaseError, clientError } from '../../lib/errors';
 import { pageSizeError } from '../../lib/graphql/pageSizes';
 
 /** Filter text goes to PostgreSQL, whose text cannot hold a NUL; no org id or coordinate is longer. */
@@ -15,19 +15,21 @@ export async function auditTrail(pool: Pool, consumer: Consumer, args: { filter:
       break;
     case 'subject':
       if (filter.uscc && filter.uscc !== consumer.subject) {
-        throw new GraphQLError('A subject may read only the audit trail about itself', { extensions: { code: 'FORBIDDEN' } });
+        throw clientError('FORBIDDEN', 'A subject may read only the audit trail about itself');
       }
       filter.uscc = consumer.subject;
       break;
     case 'public':
     case 'government':
     case 'bank':
-      throw new GraphQLError('The audit trail is readable by auditors and by the subject it is about', { extensions: { code: 'FORBIDDEN' } });
+      throw clientError('FORBIDDEN', 'The audit trail is readable by auditors and by the subject it is about');
+    default:
+      throw new UnreachableCaseError(consumer.role);
   }
   for (const key of ['consumerOrg', 'field'] as const) {
     const text = filter[key];
     if (text !== null && text !== undefined && !FILTER_TEXT.test(text)) {
-      throw new GraphQLError(`filter.${key} must be at most 200 characters, without control characters`, { extensions: { code: 'BAD_USER_INPUT' } });
+      throw clientError('BAD_USER_INPUT', `filter.${key} must be at most 200 characters, without control characters`);
     }
   }
   // the gateway has refused it already; checked again by the owner of the field
@@ -41,7 +43,7 @@ export async function auditTrail(pool: Pool, consumer: Consumer, args: { filter:
       pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.entries.at(-1)?.cursor ?? null },
     };
   } catch (e) {
-    if (e instanceof BadCursorError) throw new GraphQLError(e.message, { extensions: { code: 'BAD_USER_INPUT' } });
+    if (e instanceof BadCursorError) throw clientError('BAD_USER_INPUT', e.message);
     throw e;
   }
 }

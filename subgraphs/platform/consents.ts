@@ -1,6 +1,7 @@
-import { GraphQLError } from 'graphql';
+import type { GraphQLError } from 'graphql';
 import type { Consumer } from '../../lib/auth/consumer';
 import type { Consent, ConsentStore } from '../../lib/consent/ConsentStore';
+import { clientError } from '../../lib/errors';
 
 /** Who may do what with consents (SPEC §5): only the subject grants and revokes its own. */
 
@@ -10,10 +11,10 @@ const ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
 
 function forbidden(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'FORBIDDEN' } });
+  return clientError('FORBIDDEN', message);
 }
 function badInput(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
+  return clientError('BAD_USER_INPUT', message);
 }
 
 export interface GrantInput {

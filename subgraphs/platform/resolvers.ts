@@ -1,4 +1,4 @@
-import { GraphQLError } from 'graphql';
+import { clientError } from '../../lib/errors';
 import { parseUscc } from '../../lib/ids';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { SubgraphContext } from '../../lib/subgraph/createSubgraph';
@@ -18,9 +18,7 @@ export const resolvers: GraphQLResolverMap<SubgraphContext<PlatformLoaders>> = {
     subject: (_: unknown, args: { uscc: string }): SubjectRef => ({ uscc: args.uscc }),
     subjects: (_: unknown, args: { usccs: string[] }): SubjectRef[] => {
       if (args.usccs.length > MAX_SUBJECTS_PER_REQUEST) {
-        throw new GraphQLError(`subjects(usccs:) takes at most ${MAX_SUBJECTS_PER_REQUEST} codes, got ${args.usccs.length}`, {
-          extensions: { code: 'QUERY_TOO_COMPLEX' },
-        });
+        throw clientError('QUERY_TOO_COMPLEX', `subjects(usccs:) takes at most ${MAX_SUBJECTS_PER_REQUEST} codes, got ${args.usccs.length}`);
       }
       return args.usccs.map((uscc) => ({ uscc }));
     },

@@ -1,4 +1,4 @@
-import { DepartmentUnavailableError } from '../../subgraph/errors';
+import { DepartmentUnavailableError } from '../../errors';
 import { LegacyBusyError, LegacyClient, type LegacyClientOptions } from '../LegacyClient';
 import { budgetFor, withBudget, withRequestClock } from '../requestBudget';
 import { fakeClock, serve as serveScripted, turn, watch, type Handler, type ScriptedSystem } from './scriptedSystem';

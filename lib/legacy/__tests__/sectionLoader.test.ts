@@ -1,7 +1,7 @@
 import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { MemoryLegacyCache, RedisLegacyCache, decodeAnswer, encodeAnswer, type LegacyCache } from '../../cache/LegacyCache';
-import { DepartmentUnavailableError } from '../../subgraph/errors';
+import { DepartmentUnavailableError } from '../../errors';
 import { createSectionLoader } from '../sectionLoader';
 
 /**
