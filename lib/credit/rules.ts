@@ -6,8 +6,8 @@ import { RECORD_SETS } from './recordSets';
  * check (the `@requires` selection of `Subject.creditCheck`, as plain JSON).
  */
 
-export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-type Row = { [key: string]: Json };
+/** a record or section as JSON: the gateway passes `@requires` data as it fetched it */
+export type Row = Record<string, unknown>;
 
 export interface EvidenceItem {
   /** the record's schema coordinate, e.g. DishonestDebtorRecord.caseNumber */
@@ -50,9 +50,9 @@ export function recordsOf(data: Row, rule: ListRule): { rows: Row[]; source: Row
   const sectionValue = data[section!];
   if (sectionValue === undefined) return undefined;
   if (sectionValue === null || typeof sectionValue !== 'object' || Array.isArray(sectionValue)) return { rows: [], source: null };
-  const source = (sectionValue.source as Row | undefined) ?? null;
-  if (!set.list) return { rows: [sectionValue], source };
-  const list = rest.length ? sectionValue[rest[0]!] : sectionValue;
+  const source = ((sectionValue as Row).source as Row | undefined) ?? null;
+  if (!set.list) return { rows: [sectionValue as Row], source };
+  const list = rest.length ? (sectionValue as Row)[rest[0]!] : sectionValue;
   return { rows: Array.isArray(list) ? (list.filter((r) => r !== null && typeof r === 'object') as Row[]) : [], source };
 }
 
