@@ -1,4 +1,5 @@
-import type { Consumer, Role } from '../auth/consumer';
+import type { Consumer } from '../auth/consumer';
+import type { ErrorCode } from '../errors';
 import type { AccessPolicies, PolicyName } from './accessPolicies';
 
 /**
@@ -38,35 +39,28 @@ export interface AccessFacts {
 
 export type Decision =
   | { granted: true; reason: string; consentId: string | null }
-  | { granted: false; code: 'FORBIDDEN' | 'CONSENT_REQUIRED'; reason: string };
+  | { granted: false; code: Extract<ErrorCode, 'FORBIDDEN' | 'CONSENT_REQUIRED'>; reason: string };
 
 export function isSelf(consumer: Consumer, subject: string | null): boolean {
   return consumer.role === 'subject' && subject !== null && consumer.subject === subject;
 }
 
-function holds(policy: PolicyName, facts: AccessFacts): boolean {
-  const { consumer } = facts;
-  switch (policy) {
-    case 'AUTHENTICATED':
-      return true;
-    case 'PUBLIC':
-      return consumer.role !== 'subject' || isSelf(consumer, facts.subject);
-    case 'GOVERNMENT':
-      return consumer.role === 'government';
-    case 'FINANCING':
-      return (
-        (consumer.role === 'bank' && consumer.purpose === FINANCING_PURPOSE && facts.consentId !== null) ||
-        (consumer.role === 'government' && consumer.purpose === SUPERVISION_PURPOSE)
-      );
-    case 'SELF':
-      return isSelf(consumer, facts.subject);
-    case 'PUBLISHED_TAX_GRADE_A':
-      return (
-        (consumer.role !== 'subject' || isSelf(consumer, facts.subject)) &&
-        (facts.parent as { grade?: unknown } | undefined)?.grade === 'A'
-      );
-  }
-}
+/**
+ * Each policy, written once: whether it holds for this reader, subject and data. Everything else
+ * (decide, everReadable, needsConsent's question) is derived from these.
+ */
+const POLICIES: Record<PolicyName, (facts: AccessFacts) => boolean> = {
+  AUTHENTICATED: () => true,
+  PUBLIC: ({ consumer, subject }) => consumer.role !== 'subject' || isSelf(consumer, subject),
+  GOVERNMENT: ({ consumer }) => consumer.role === 'government',
+  FINANCING: ({ consumer, consentId }) =>
+    (consumer.role === 'bank' && consumer.purpose === FINANCING_PURPOSE && consentId !== null) ||
+    (consumer.role === 'government' && consumer.purpose === SUPERVISION_PURPOSE),
+  SELF: ({ consumer, subject }) => isSelf(consumer, subject),
+  PUBLISHED_TAX_GRADE_A: (facts) => POLICIES.PUBLIC(facts) && (facts.parent as { grade?: unknown } | undefined)?.grade === 'A',
+};
+
+const holds = (policy: PolicyName, facts: AccessFacts): boolean => POLICIES[policy](facts);
 
 /** whether the bank's consent for its token's purpose must be looked up to decide these policies */
 export function needsConsent(policies: AccessPolicies, consumer: Consumer): boolean {
@@ -106,23 +100,19 @@ export function requirement(policies: AccessPolicies): string {
 
 /**
  * Could a consumer with this role and purpose ever read the field, whatever the subject and data?
- * The gateway refuses the rest before planning (no subgraph is asked).
+ * The gateway refuses the rest before planning (no subgraph is asked). Derived from `decide` over
+ * the most permissive facts a reader of this role can meet — its own subject (SELF), a consent on
+ * file, a grade A — so no policy is written twice: readable when that decision grants, or when it
+ * is a bank's CONSENT_REQUIRED (a refusal that depends on the subject, told at run time).
  */
-export function everReadable(policies: AccessPolicies, consumer: Pick<Consumer, 'role' | 'purpose'>): boolean {
-  if (consumer.role === 'subject') return true; // SELF reads every class of its own data
-  const possible = (p: PolicyName, role: Role): boolean => {
-    switch (p) {
-      case 'AUTHENTICATED':
-      case 'PUBLIC':
-      case 'PUBLISHED_TAX_GRADE_A':
-        return true;
-      case 'GOVERNMENT':
-        return role === 'government';
-      case 'FINANCING':
-        return role === 'bank' || (role === 'government' && consumer.purpose === SUPERVISION_PURPOSE);
-      case 'SELF':
-        return false;
-    }
-  };
-  return policies.some((all) => all.every((p) => possible(p, consumer.role)));
+export function everReadable(policies: AccessPolicies, reader: Pick<Consumer, 'role' | 'purpose'>): boolean {
+  const decision = decide(policies, mostPermissiveFacts(reader));
+  return decision.granted || decision.code === 'CONSENT_REQUIRED';
+}
+
+const ANY_SUBJECT = 'any subject';
+
+function mostPermissiveFacts(reader: Pick<Consumer, 'role' | 'purpose'>): AccessFacts {
+  const consumer: Consumer = { id: '', org: '', role: reader.role, purpose: reader.purpose, subject: ANY_SUBJECT };
+  return { consumer, subject: ANY_SUBJECT, consentId: 'any consent', parent: { grade: 'A' } };
 }
