@@ -1,6 +1,6 @@
 import type http from 'node:http';
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
-import { isRole, type Consumer } from '../lib/auth/consumer';
+import { isDepartment, isRole, type Consumer } from '../lib/auth/consumer';
 import type { JwtConfig } from '../lib/config';
 import { checkUscc } from '../lib/ids';
 import { HttpError } from '../lib/http/serveGraphQL';
@@ -23,7 +23,7 @@ function unauthenticated(message: string): HttpError {
 }
 
 function consumerFromClaims(payload: JWTPayload): Consumer {
-  const { sub, org, role, purpose, subject } = payload as JWTPayload & Record<string, unknown>;
+  const { sub, org, role, purpose, subject, department } = payload as JWTPayload & Record<string, unknown>;
   if (typeof sub !== 'string' || sub === '') throw unauthenticated('token has no sub claim');
   if (!isRole(role)) throw unauthenticated('token role must be one of public, government, bank, auditor, subject');
   if (typeof org !== 'string' || org === '') throw unauthenticated('token has no org claim');
@@ -33,7 +33,13 @@ function consumerFromClaims(payload: JWTPayload): Consumer {
     if (typeof subject !== 'string' || !checkUscc(subject).ok) throw unauthenticated('a subject token needs a valid subject claim (its USCC)');
     subjectCode = subject;
   }
-  return { id: sub, org, role, purpose: typeof purpose === 'string' ? purpose : null, subject: subjectCode };
+  // a government handler's department (issue 12: who decides objections and repairs)
+  let handlerOf: Consumer['department'] = null;
+  if (department !== undefined) {
+    if (role !== 'government' || !isDepartment(department)) throw unauthenticated('token department claim is for role government and must name a department');
+    handlerOf = department;
+  }
+  return { id: sub, org, role, purpose: typeof purpose === 'string' ? purpose : null, subject: subjectCode, department: handlerOf };
 }
 
 /**

@@ -22,6 +22,9 @@ export const ERROR_CODES = {
   RATE_LIMITED: 'http',
   // the platform's own: admission control's 503
   SERVICE_BUSY: 'response',
+  // the platform's own: a workflow step that contradicts the case's state (issue 12: a second
+  // open objection on one record, a decision on a case already decided)
+  CONFLICT: 'response',
   // graphql-js's and Apollo Server's own
   GRAPHQL_PARSE_FAILED: 'response',
   GRAPHQL_VALIDATION_FAILED: 'response',

@@ -1,12 +1,13 @@
 import { parseArgs } from 'node:util';
-import { isRole, ROLES } from '../lib/auth/consumer';
+import { isDepartment, isRole, ROLES } from '../lib/auth/consumer';
 import { signDevToken } from '../lib/auth/devToken';
 import { loadConfigOrExit } from '../lib/config';
+import { DEPARTMENTS } from '../lib/departments';
 import { checkUscc } from '../lib/ids';
 
-/** `npm run --silent token -- --role ROLE [--org ID] [--subject USCC] [--purpose P] [--ttl 1h]`: stdout is the token only. */
+/** `npm run --silent token -- --role ROLE [--org ID] [--subject USCC] [--purpose P] [--department D] [--ttl 1h]`: stdout is the token only. */
 
-const USAGE = `usage: npm run --silent token -- --role ROLE [--org ID] [--subject USCC] [--purpose P] [--ttl 1h] [--sub ID]
+const USAGE = `usage: npm run --silent token -- --role ROLE [--org ID] [--subject USCC] [--purpose P] [--department D] [--ttl 1h] [--sub ID]
 
 Prints a development JWT (HS256 with JWT_SECRET) for a consumer of the gateway; stdout is the token only.
 
@@ -15,6 +16,8 @@ Prints a development JWT (HS256 with JWT_SECRET) for a consumer of the gateway; 
                    for role subject its USCC
   --subject USCC   role subject: the subject itself (reads all its own data)
   --purpose P      financing (a bank under consent), financial-supervision (government reading FINANCING data)
+  --department D   role government: the handler of this department's objections and repairs
+                   (${DEPARTMENTS.join(', ')})
   --ttl T          lifetime: 30s, 15m, 1h (default) or 7d
   --sub ID         the token's sub claim; default ROLE:ORG
   -h, --help       this text
@@ -24,6 +27,7 @@ examples:
   npm run --silent token -- --role bank --org bank-a --purpose financing
   npm run --silent token -- --role government --purpose financial-supervision
   npm run --silent token -- --role auditor --org audit-office
+  npm run --silent token -- --role government --org samr-credit --department market
   npm run --silent token -- --role subject --subject 91110101MAAL0CXK0M --ttl 15m
 `;
 
@@ -40,6 +44,7 @@ function parseOptions() {
         org: { type: 'string' },
         subject: { type: 'string' },
         purpose: { type: 'string' },
+        department: { type: 'string' },
         ttl: { type: 'string', default: '1h' },
         sub: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
@@ -66,9 +71,12 @@ async function main(): Promise<void> {
     if (!checked.ok) fail(`--subject: ${checked.error.message}`);
   }
   if (values.role === 'subject' && !values.subject) fail('--role subject needs --subject USCC');
+  if (values.department !== undefined && (values.role !== 'government' || !isDepartment(values.department))) {
+    fail(`--department is for --role government and must be one of ${DEPARTMENTS.join(', ')}`);
+  }
   if (!/^\d+[smhd]$/.test(values.ttl)) fail('--ttl must look like 30s, 15m, 1h or 7d');
   const token = await signDevToken(
-    { role: values.role, org: values.org, subject: values.subject, purpose: values.purpose, ttl: values.ttl, sub: values.sub },
+    { role: values.role, org: values.org, subject: values.subject, purpose: values.purpose, department: values.department, ttl: values.ttl, sub: values.sub },
     config.jwt,
   );
   process.stdout.write(`${token}\n`);

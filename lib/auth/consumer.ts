@@ -1,3 +1,5 @@
+import { DEPARTMENTS, type Department } from '../departments';
+
 /** The verified consumer of a request, as the gateway states it to the subgraphs. */
 
 export const ROLES = ['public', 'government', 'bank', 'auditor', 'subject'] as const;
@@ -17,4 +19,13 @@ export interface Consumer {
   purpose: string | null;
   /** for role `subject`: the USCC the token speaks for */
   subject: string | null;
+  /**
+   * for role `government`: the department whose handler this is (异议, 信用修复 decisions of its
+   * own records only); absent or null for every other consumer
+   */
+  department?: Department | null;
+}
+
+export function isDepartment(value: unknown): value is Department {
+  return typeof value === 'string' && (DEPARTMENTS as readonly string[]).includes(value);
 }

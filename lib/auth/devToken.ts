@@ -8,6 +8,8 @@ export interface DevTokenClaims {
   sub?: string;
   subject?: string;
   purpose?: string;
+  /** role government: the department whose handler the consumer is */
+  department?: string;
   /** e.g. "1h", "15m", "30s" */
   ttl?: string;
 }
@@ -17,6 +19,7 @@ export async function signDevToken(claims: DevTokenClaims, jwt: { secret: string
   const payload: Record<string, string> = { role: claims.role, org };
   if (claims.subject) payload.subject = claims.subject;
   if (claims.purpose) payload.purpose = claims.purpose;
+  if (claims.department) payload.department = claims.department;
   return new SignJWT(payload)
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(claims.sub ?? `${claims.role}:${org}`)

@@ -1,5 +1,5 @@
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
-import { isRole, type Consumer } from './consumer';
+import { isDepartment, isRole, type Consumer } from './consumer';
 
 /**
  * The short-lived token the gateway signs for every subgraph fetch (SPEC §7): it states the
@@ -36,7 +36,7 @@ function key(secret: string): Uint8Array {
 
 export async function signInternalToken(claims: InternalClaims, secret: string, ttlSeconds = INTERNAL_TOKEN_TTL_SECONDS): Promise<string> {
   const { consumer, requestId } = claims;
-  return new SignJWT({ org: consumer.org, role: consumer.role, purpose: consumer.purpose, subject: consumer.subject, ...(requestId ? { rid: requestId } : {}) })
+  return new SignJWT({ org: consumer.org, role: consumer.role, purpose: consumer.purpose, subject: consumer.subject, department: consumer.department, ...(requestId ? { rid: requestId } : {}) })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(consumer.id)
     .setIssuer(INTERNAL_ISSUER)
@@ -68,6 +68,7 @@ export async function verifyInternalToken(token: string, secret: string): Promis
         role: payload.role,
         purpose: typeof payload.purpose === 'string' ? payload.purpose : null,
         subject: typeof payload.subject === 'string' ? payload.subject : null,
+        department: isDepartment(payload.department) ? payload.department : null,
       },
     };
   } catch (e) {
@@ -90,7 +91,7 @@ export class InternalTokenIssuer {
   ) {}
 
   async tokenFor(consumer: Consumer): Promise<string> {
-    const key = JSON.stringify([consumer.id, consumer.org, consumer.role, consumer.purpose, consumer.subject]);
+    const key = JSON.stringify([consumer.id, consumer.org, consumer.role, consumer.purpose, consumer.subject, consumer.department]);
     const hit = this.tokens.get(key);
     if (hit && hit.renewAtMs > Date.now()) return hit.token;
     const token = await signInternalToken({ consumer }, this.secret, this.ttlSeconds);
