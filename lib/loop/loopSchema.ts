@@ -1,0 +1,131 @@
+import type { Pool, PoolClient } from 'pg';
+
+/**
+ * The platform's own workflow state for issue 12 (异议, 信用修复, 信用承诺), in PostgreSQL beside
+ * the consents: cases and their transitions, never a copy of a department's data (a record is
+ * named by its department's identifier only). Created by the owner, the platform, at start.
+ * Every transition is a row of `loop_events` (who, when, from, to) written in the same
+ * transaction as the state it produces, so a refused step leaves nothing half-written.
+ */
+export async function migrateLoop(pool: Pool): Promise<void> {
+  await pool.query(`
+    CREATE TABLE IF NOT EXISTS objections (
+      id uuid PRIMARY KEY,
+      uscc char(18) NOT NULL,
+      department text NOT NULL,
+      record_type text NOT NULL,
+      record_ref text NOT NULL,
+      field text NOT NULL,
+      claim text NOT NULL,
+      evidence text NOT NULL,
+      status text NOT NULL CHECK (status IN ('OPEN', 'ACCEPTED', 'CORRECTED', 'REJECTED')),
+      filed_at timestamptz NOT NULL,
+      filed_by text NOT NULL,
+      due_on date NOT NULL,
+      decided_at timestamptz,
+      decided_by text,
+      decided_org text,
+      decision_text text,
+      CHECK ((status = 'OPEN') = (decided_at IS NULL))
+    );
+    -- one open objection per record: the second is a CONFLICT, also between racing filings
+    CREATE UNIQUE INDEX IF NOT EXISTS objections_one_open ON objections (uscc, department, record_type, record_ref) WHERE status = 'OPEN';
+    CREATE INDEX IF NOT EXISTS objections_queue ON objections (department, status, due_on);
+    CREATE TABLE IF NOT EXISTS repairs (
+      id uuid PRIMARY KEY,
+      uscc char(18) NOT NULL,
+      list_id text NOT NULL,
+      department text NOT NULL,
+      commitment_id uuid NOT NULL,
+      status text NOT NULL CHECK (status IN ('PENDING', 'APPROVED', 'REFUSED')),
+      applied_at timestamptz NOT NULL,
+      applied_by text NOT NULL,
+      due_on date NOT NULL,
+      decided_at timestamptz,
+      decided_by text,
+      decided_org text,
+      decision_text text,
+      CHECK ((status = 'PENDING') = (decided_at IS NULL))
+    );
+    CREATE UNIQUE INDEX IF NOT EXISTS repairs_one_pending ON repairs (uscc, list_id) WHERE status = 'PENDING';
+    CREATE INDEX IF NOT EXISTS repairs_subject ON repairs (uscc, status);
+    CREATE TABLE IF NOT EXISTS commitments (
+      id uuid PRIMARY KEY,
+      uscc char(18) NOT NULL,
+      scenario text NOT NULL,
+      text text NOT NULL,
+      signed_at timestamptz NOT NULL,
+      signed_by text NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS commitments_subject ON commitments (uscc, signed_at DESC);
+    CREATE TABLE IF NOT EXISTS loop_events (
+      seq bigserial PRIMARY KEY,
+      case_kind text NOT NULL,
+      case_id uuid NOT NULL,
+      at timestamptz NOT NULL,
+      actor_id text NOT NULL,
+      actor_org text NOT NULL,
+      actor_role text NOT NULL,
+      from_status text,
+      to_status text NOT NULL,
+      note text
+    );
+    CREATE INDEX IF NOT EXISTS loop_events_case ON loop_events (case_id, seq);
+  `);
+}
+
+/** who took a step, as the verified token said */
+export interface Actor {
+  id: string;
+  org: string;
+  role: string;
+}
+
+export interface LoopEvent {
+  at: Date;
+  actor: Actor;
+  from: string | null;
+  to: string;
+  note: string | null;
+}
+
+export type CaseKind = 'objection' | 'repair' | 'commitment';
+
+export async function recordEvent(
+  client: PoolClient,
+  event: { kind: CaseKind; caseId: string; at: Date; actor: Actor; from: string | null; to: string; note: string | null },
+): Promise<void> {
+  await client.query(
+    `INSERT INTO loop_events (case_kind, case_id, at, actor_id, actor_org, actor_role, from_status, to_status, note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+    [event.kind, event.caseId, event.at, event.actor.id, event.actor.org, event.actor.role, event.from, event.to, event.note],
+  );
+}
+
+export async function eventsOf(pool: Pool, caseId: string): Promise<LoopEvent[]> {
+  const { rows } = await pool.query<{ at: Date; actor_id: string; actor_org: string; actor_role: string; from_status: string | null; to_status: string; note: string | null }>(
+    `SELECT at, actor_id, actor_org, actor_role, from_status, to_status, note FROM loop_events WHERE case_id = $1 ORDER BY seq`,
+    [caseId],
+  );
+  return rows.map((r) => ({ at: r.at, actor: { id: r.actor_id, org: r.actor_org, role: r.actor_role }, from: r.from_status, to: r.to_status, note: r.note }));
+}
+
+/** runs `work` in one transaction: all of it lands or none */
+export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (e) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw e;
+  } finally {
+    client.release();
+  }
+}
+
+/** PostgreSQL's unique_violation */
+export function isUniqueViolation(e: unknown): boolean {
+  return (e as { code?: string } | null)?.code === '23505';
+}
