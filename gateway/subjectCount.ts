@@ -26,6 +26,8 @@ const SUBJECT_FIELDS: Record<string, (args: Record<string, unknown>) => number> 
   subject: () => 1,
   // a single code where a list is expected is coerced to a list of one
   subjects: (args) => (Array.isArray(args.usccs) ? args.usccs.length : 1),
+  // a credit-check screen works on the same subjects as `subjects` (issue 11)
+  checkSubjects: (args) => (Array.isArray(args.usccs) ? args.usccs.length : 1),
   // counted as asked (the register serves at most 50): never less than it can return
   searchSubjects: (args) => (typeof args.first === 'number' ? Math.max(0, args.first) : 0),
 };

@@ -67,6 +67,11 @@ describe('subjects an operation will execute', () => {
     expect(count(`query($n: Int) { searchSubjects(name: "x") { uscc } s: searchSubjects(name: "y", first: 50) { uscc } t: searchSubjects(name: "z", first: $n) { uscc } }`, { n: 7 })).toBe(67);
   });
 
+  it('counts a credit-check screen (checkSubjects) with subjects, through aliases', () => {
+    const query = `query($u: [USCC!]!) { s: checkSubjects(usccs: $u, scenario: BIDDING) { uscc } subjects(usccs: $u) { uscc } }`;
+    expect(count(query, { u: codes(300) })).toBe(600);
+  });
+
   it('counts only the operation being executed', () => {
     const query = `query Small { subject(uscc: "a") { uscc } } query Big($u: [USCC!]!) { subjects(usccs: $u) { uscc } }`;
     expect(count(query, { u: codes(900) }, 'Small')).toBe(1);
@@ -87,6 +92,6 @@ describe('subjects an operation will execute', () => {
       }
     }
     // a new field returning Subject must be weighed in subjectCount.ts before it is added here
-    expect(producing.sort()).toEqual(['Query.searchSubjects', 'Query.subject', 'Query.subjects']);
+    expect(producing.sort()).toEqual(['Query.checkSubjects', 'Query.searchSubjects', 'Query.subject', 'Query.subjects']);
   });
 });

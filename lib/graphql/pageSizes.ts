@@ -17,6 +17,8 @@ export const PAGE_SIZES: Readonly<Record<string, PageSize>> = {
   'Query.auditTrail': { min: 1, max: 500 },
   // the market register's search serves at most 50 names (MARKET_MAX_SEARCH_SIZE in its client)
   'Query.searchSubjects': { min: 1, max: 50 },
+  // recorded credit checks: one indexed range scan, like the audit trail
+  'Query.creditChecks': { min: 1, max: 500 },
 };
 
 /**

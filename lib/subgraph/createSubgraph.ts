@@ -68,6 +68,8 @@ export interface SubgraphOptions<TLoaders> {
   onStart?(resources: SubgraphResources): Promise<void>;
   /** releases what the subgraph holds (legacy client pools, stores) after the server stopped */
   onStop?(): Promise<void>;
+  /** response extensions the subgraph reports to the gateway (the platform: the credit checks' reads, for the ledger) */
+  responseExtensions?(loaders: TLoaders): Record<string, unknown> | undefined;
 }
 
 export interface Subgraph {
@@ -115,10 +117,13 @@ export function createSubgraph<TLoaders>(options: SubgraphOptions<TLoaders>): Su
         async requestDidStart() {
           return {
             async willSendResponse({ response, contextValue }) {
-              if (response.body.kind !== 'single' || contextValue.consentsUsed.size === 0) return;
+              if (response.body.kind !== 'single') return;
+              const own = contextValue.loaders && options.responseExtensions?.(contextValue.loaders);
+              if (contextValue.consentsUsed.size === 0 && !own) return;
               response.body.singleResult.extensions = {
                 ...response.body.singleResult.extensions,
-                [CONSENTS_USED_EXTENSION]: Object.fromEntries(contextValue.consentsUsed),
+                ...own,
+                ...(contextValue.consentsUsed.size > 0 ? { [CONSENTS_USED_EXTENSION]: Object.fromEntries(contextValue.consentsUsed) } : {}),
               };
             },
           };

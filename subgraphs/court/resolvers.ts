@@ -3,6 +3,7 @@ import { collectSubfields } from 'graphql/execution/collectFields';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { SUBJECT_KEY } from '../../lib/authz/subgraphShield';
 import type { SubgraphContext } from '../../lib/subgraph/createSubgraph';
+import { answered } from '../../lib/subgraph/answered';
 import { sourceOf } from '../../lib/subgraph/source';
 import type { CourtCases, CourtListType } from './legacyClient';
 import type { CourtLoaders } from './loaders';
@@ -39,6 +40,8 @@ const listOf =
 export const resolvers: GraphQLResolverMap<Context> = {
   Subject: {
     __resolveReference: (ref: SubjectRef): SubjectRef => ({ uscc: ref.uscc }),
+    // the two lists the credit check reads; the same loads as its @requires selection asks
+    courtAnswered: (subject: SubjectRef, _args: unknown, ctx: Context) => answered([ctx.loaders.sx.load(subject.uscc), ctx.loaders.xg.load(subject.uscc)]),
     // No call here: each list is fetched by its own field, only when selected.
     judicial: (subject: SubjectRef, _args: unknown, _ctx: Context, info: GraphQLResolveInfo): JudicialValue => {
       const selected = selectedFieldNames(info);

@@ -2,6 +2,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { SUBJECT_KEY } from '../../lib/authz/subgraphShield';
 import { centsToDecimal } from '../../lib/graphql/money';
 import type { SubgraphContext } from '../../lib/subgraph/createSubgraph';
+import { answered } from '../../lib/subgraph/answered';
 import { sourceOf } from '../../lib/subgraph/source';
 import type { CustomsLoaders } from './loaders';
 
@@ -14,6 +15,7 @@ interface SubjectRef {
 export const resolvers: GraphQLResolverMap<SubgraphContext<CustomsLoaders>> = {
   Subject: {
     __resolveReference: (ref: SubjectRef): SubjectRef => ({ uscc: ref.uscc }),
+    customsAnswered: (subject: SubjectRef, _args: unknown, ctx: SubgraphContext<CustomsLoaders>) => answered([ctx.loaders.customs.load(subject.uscc)]),
     customs: async (subject: SubjectRef, _args: unknown, ctx: SubgraphContext<CustomsLoaders>) => {
       const fetched = await ctx.loaders.customs.load(subject.uscc);
       const c = fetched.value;

@@ -7,6 +7,7 @@ import { clientError } from '../../lib/errors';
 import { parseUscc } from '../../lib/ids';
 import type { Fetched } from '../../lib/legacy/sectionLoader';
 import type { SubgraphContext } from '../../lib/subgraph/createSubgraph';
+import { answered } from '../../lib/subgraph/answered';
 import { sourceOf, type SourceValue } from '../../lib/subgraph/source';
 import { MARKET_MAX_SEARCH_SIZE, type Enterprise } from './legacyClient';
 import type { MarketLoaders } from './loaders';
@@ -90,6 +91,9 @@ export const resolvers: GraphQLResolverMap<Context> = {
       const fetched = await loader.load(subject.uscc);
       return fetched.value ? registration(subject.uscc, fetched.value, fetched) : null;
     },
+    // market is never asked about codes it did not issue: nothing to fail
+    marketAnswered: (subject: SubjectRef, _args: unknown, ctx: Context) =>
+      !registeredByMarket(subject.uscc) || answered([ctx.loaders.enterprise.load(subject.uscc), ctx.loaders.abnormal.load(subject.uscc), ctx.loaders.penalties.load(subject.uscc)]),
     marketSupervision: async (subject: SubjectRef, _args: unknown, ctx: Context, info: GraphQLResolveInfo): Promise<MarketSupervisionValue | null> => {
       // Null for subjects market regulation does not know, which takes the enterprise look-up.
       // The lists selected are started alongside it rather than after it, so the section costs

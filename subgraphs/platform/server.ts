@@ -1,10 +1,32 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Kind, parse } from 'graphql';
 import type { Config } from '../../lib/config';
 import { createSubgraph, type Subgraph } from '../../lib/subgraph/createSubgraph';
-import { loadTypeDefs } from '../../lib/subgraph/loadTypeDefs';
-import { createLoaders } from './loaders';
+import { loadTypeDefsText } from '../../lib/subgraph/loadTypeDefs';
+import { CreditCheckStore } from '../../lib/credit/CreditCheckStore';
+import { validateCatalogue } from '../../lib/credit/catalogue';
+import { CREDIT_CHECK_READS_EXTENSION, createLoaders } from './loaders';
 import { resolvers } from './resolvers';
 
-export const typeDefs = loadTypeDefs(__dirname, { department: false });
+// department: true for the Department enum and Source the credit check re-declares (creditCheck.graphql)
+export const typeDefs = parse(
+  [loadTypeDefsText(__dirname, { department: true }), fs.readFileSync(path.join(__dirname, 'creditCheck.graphql'), 'utf8')].join('\n'),
+);
+
+/** the `@requires` selection of Subject.creditCheck, as the SDL declares it */
+function creditCheckRequires(): string {
+  for (const def of typeDefs.definitions) {
+    if (!('fields' in def) || def.name?.value !== 'Subject') continue;
+    const field = def.fields?.find((f) => f.name.value === 'creditCheck');
+    const arg = field?.directives?.find((d) => d.name.value === 'requires')?.arguments?.[0]?.value;
+    if (arg?.kind === Kind.STRING) return arg.value;
+  }
+  throw new Error('Subject.creditCheck has no @requires');
+}
+
+// A rule reading a field the gateway is not asked for would see it missing: refuse to start.
+validateCatalogue({ requires: creditCheckRequires() });
 
 export function createPlatformSubgraph(config: Config): Subgraph {
   return createSubgraph({
@@ -13,7 +35,12 @@ export function createPlatformSubgraph(config: Config): Subgraph {
     resolvers,
     createLoaders,
     config,
-    // The platform owns the consents table.
-    onStart: ({ consentStore }) => consentStore.migrate(),
+    // The platform owns the consents and the credit-check tables.
+    onStart: async ({ consentStore, pool }) => {
+      await consentStore.migrate();
+      await new CreditCheckStore(pool).migrate();
+    },
+    // the credit checks' reads, for the gateway's ledger
+    responseExtensions: (loaders) => (loaders.checkReads.length > 0 ? { [CREDIT_CHECK_READS_EXTENSION]: loaders.checkReads } : undefined),
   });
 }

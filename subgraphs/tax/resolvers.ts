@@ -2,6 +2,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { SUBJECT_KEY } from '../../lib/authz/subgraphShield';
 import { centsToDecimal } from '../../lib/graphql/money';
 import type { SubgraphContext } from '../../lib/subgraph/createSubgraph';
+import { answered } from '../../lib/subgraph/answered';
 import { sourceOf } from '../../lib/subgraph/source';
 import type { TaxLoaders } from './loaders';
 
@@ -16,6 +17,7 @@ const newestFirst = (a: { year: number }, b: { year: number }) => b.year - a.yea
 export const resolvers: GraphQLResolverMap<SubgraphContext<TaxLoaders>> = {
   Subject: {
     __resolveReference: (ref: SubjectRef): SubjectRef => ({ uscc: ref.uscc }),
+    taxAnswered: (subject: SubjectRef, _args: unknown, ctx: SubgraphContext<TaxLoaders>) => answered([ctx.loaders.taxpayer.load(subject.uscc)]),
     tax: async (subject: SubjectRef, _args: unknown, ctx: SubgraphContext<TaxLoaders>) => {
       const fetched = await ctx.loaders.taxpayer.load(subject.uscc);
       const t = fetched.value;

@@ -1,0 +1,89 @@
+import { randomUUID } from 'node:crypto';
+import { FINANCING_PURPOSE, isSelf } from '../../lib/authz/decide';
+import type { CheckRecord } from '../../lib/credit/CreditCheckStore';
+import { CREDIT_LISTS } from '../../lib/credit/lists';
+import { CATALOGUE_VERSION, evaluateCheck, type CheckOutcome, type Listing } from '../../lib/credit/evaluate';
+import type { Scenario } from '../../lib/credit/measures';
+import type { Row } from '../../lib/credit/rules';
+import { departmentConstant } from '../../lib/departments';
+import { UnreachableCaseError, clientError } from '../../lib/errors';
+import type { SubgraphContext } from '../../lib/subgraph/createSubgraph';
+import { checkReads, mayReadList, type CheckerFacts } from './creditAccess';
+import { listView, measureView } from './creditViews';
+import type { PlatformLoaders } from './loaders';
+
+type Context = SubgraphContext<PlatformLoaders>;
+
+/**
+ * Who may run a check (issue 11): government any; public the public-list part (its lists are cut
+ * by mayReadList); a bank only with the subject's consent for financing; the subject itself.
+ * Auditors read recorded checks (creditChecks), they do not run them.
+ */
+async function checkerFacts(ctx: Context, subject: string): Promise<CheckerFacts> {
+  const { consumer } = ctx;
+  switch (consumer.role) {
+    case 'government':
+    case 'public':
+      return { consumer, subject, consentId: null };
+    case 'subject':
+      if (!isSelf(consumer, subject)) throw clientError('FORBIDDEN', `Not authorized to check subject ${subject}: a subject token checks only its own code`);
+      return { consumer, subject, consentId: null };
+    case 'bank': {
+      const consentId = consumer.purpose === FINANCING_PURPOSE ? await ctx.consents.load(subject) : null;
+      if (!consentId) {
+        throw clientError('CONSENT_REQUIRED', `A bank's credit check of ${subject} needs the subject's active consent to ${consumer.org} for purpose ${FINANCING_PURPOSE}`);
+      }
+      ctx.consentsUsed.set(subject, consentId);
+      return { consumer, subject, consentId };
+    }
+    case 'auditor':
+      throw clientError('FORBIDDEN', 'Auditors read recorded credit checks (creditChecks); they do not run them');
+    default:
+      throw new UnreachableCaseError(consumer.role);
+  }
+}
+
+const listingView = (l: Listing) => ({
+  list: listView(l.list),
+  department: departmentConstant(l.list.department),
+  since: l.since,
+  evidence: l.evidence.map((e) => ({ field: e.coordinate, value: e.value, source: e.source })),
+});
+
+/** `Subject.creditCheck(scenario)`: `subject` carries the `@requires` sections as the gateway fetched them. */
+export async function creditCheck(subject: Row & { uscc: string }, args: { scenario: Scenario }, ctx: Context) {
+  const facts = await checkerFacts(ctx, subject.uscc);
+  const checkedAt = new Date();
+  const outcome: CheckOutcome = evaluateCheck({ scenario: args.scenario, data: subject, mayRead: (list) => mayReadList(list, facts), asOf: checkedAt });
+  const id = randomUUID();
+  const record: CheckRecord = {
+    id,
+    subject: subject.uscc,
+    scenario: args.scenario,
+    verdict: outcome.verdict,
+    checkedAt,
+    checker: { id: ctx.consumer.id, org: ctx.consumer.org, role: ctx.consumer.role },
+    lists: outcome.listings.map((l) => l.list.id),
+    measures: outcome.measures.map((m) => m.id),
+    missingDepartments: outcome.missingDepartments.map(departmentConstant),
+    listsNotChecked: outcome.listsNotChecked.map((l) => l.id),
+    catalogueVersion: CATALOGUE_VERSION,
+  };
+  // recorded before it is answered: a check nobody can find later was never run
+  await ctx.loaders.recordCheck.load(record);
+  // every field the @requires fetch read, for the ledger, whether or not a list used it
+  ctx.loaders.checkReads.push(...checkReads(CREDIT_LISTS, subject, facts, id));
+  return {
+    id,
+    subject: subject.uscc,
+    scenario: args.scenario,
+    verdict: outcome.verdict,
+    checkedAt: checkedAt.toISOString(),
+    listings: outcome.listings.map(listingView),
+    measures: outcome.measures.map(measureView),
+    missingDepartments: record.missingDepartments,
+    listsUndetermined: outcome.listsUndetermined.map(listView),
+    listsNotChecked: outcome.listsNotChecked.map(listView),
+    catalogueVersion: CATALOGUE_VERSION,
+  };
+}
