@@ -68,6 +68,8 @@ export interface SubgraphOptions<TLoaders> {
   onStart?(resources: SubgraphResources): Promise<void>;
   /** releases what the subgraph holds (legacy client pools, stores) after the server stopped */
   onStop?(): Promise<void>;
+  /** largest request body read (default 256 KiB); the platform's credit checks receive the departments' sections */
+  maxBodyBytes?: number;
   /** response extensions the subgraph reports to the gateway (the platform: the credit checks' reads, for the ledger) */
   responseExtensions?(loaders: TLoaders): Record<string, unknown> | undefined;
 }
@@ -189,6 +191,7 @@ export function createSubgraph<TLoaders>(options: SubgraphOptions<TLoaders>): Su
         apollo,
         context,
         execute: (ctx, run) => (ctx.clock ? withRequestClock(ctx.clock, run) : run()),
+        maxBodyBytes: options.maxBodyBytes,
         routes: {
           'GET /healthz': (_req, res) => sendJson(res, 200, { status: 'ok', subgraph: options.name }),
         },

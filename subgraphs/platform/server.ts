@@ -14,6 +14,8 @@ export const typeDefs = parse(
   [loadTypeDefsText(__dirname, { department: true }), fs.readFileSync(path.join(__dirname, 'creditCheck.graphql'), 'utf8')].join('\n'),
 );
 
+const CREDIT_CHECK_MAX_BODY_BYTES = 16 * 1024 * 1024;
+
 /** the `@requires` selection of Subject.creditCheck, as the SDL declares it */
 function creditCheckRequires(): string {
   for (const def of typeDefs.definitions) {
@@ -40,6 +42,9 @@ export function createPlatformSubgraph(config: Config): Subgraph {
       await consentStore.migrate();
       await new CreditCheckStore(pool).migrate();
     },
+    // A screen's @requires fetch carries 500 subjects' sections (≈1 KiB each, a debtor with 30
+    // court cases ≈10 KiB): 256 KiB would refuse it. Its only client is the gateway; the cap still bounds a request.
+    maxBodyBytes: CREDIT_CHECK_MAX_BODY_BYTES,
     // the credit checks' reads, for the gateway's ledger
     responseExtensions: (loaders) => (loaders.checkReads.length > 0 ? { [CREDIT_CHECK_READS_EXTENSION]: loaders.checkReads } : undefined),
   });
