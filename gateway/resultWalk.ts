@@ -274,7 +274,8 @@ export function walkResult(input: WalkInput): WalkOutput {
     } catch (e) {
       if (!(e instanceof GraphQLError)) throw e;
     }
-    const subject = [args.uscc, args.filter?.uscc, args.input?.subject].find((v) => typeof v === 'string') ?? null;
+    // input.uscc: the loop's mutations (fileObjection, decideObjection, applyForRepair, …)
+    const subject = [args.uscc, args.filter?.uscc, args.input?.subject, args.input?.uscc].find((v) => typeof v === 'string') ?? null;
     const denial = (errorsByPath.get(pathKey([key])) ?? []).find((e) => DENIAL_CODES.has(String(e.extensions?.code)));
     if (!denial && (data === null || data === undefined)) continue; // nothing was delivered
     outcomes.push({

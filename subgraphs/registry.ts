@@ -1,6 +1,7 @@
 import type { DocumentNode } from 'graphql';
 import { SUBGRAPHS, type Config, type SubgraphName } from '../lib/config';
 import type { Subgraph } from '../lib/subgraph/createSubgraph';
+import type { Clock } from '../lib/loop/calendar';
 import * as court from './court/server';
 import * as customs from './customs/server';
 import * as finance from './finance/server';
@@ -16,7 +17,8 @@ import * as tax from './tax/server';
 export interface SubgraphModule {
   name: SubgraphName;
   typeDefs: DocumentNode;
-  create(config: Config): Subgraph;
+  /** `clock`: what the platform's workflows ask the time (issue 12's deadlines); departments ignore it */
+  create(config: Config, options?: { clock?: Clock }): Subgraph;
 }
 
 const MODULES: { [N in SubgraphName]: Omit<SubgraphModule, 'name'> } = {

@@ -4,6 +4,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { SUBJECT_KEY } from '../../lib/authz/subgraphShield';
 import type { SubgraphContext } from '../../lib/subgraph/createSubgraph';
 import { answered } from '../../lib/subgraph/answered';
+import { disputeResolvers } from '../../lib/loop/disputes';
 import { sourceOf } from '../../lib/subgraph/source';
 import type { CourtCases, CourtListType } from './legacyClient';
 import type { CourtLoaders } from './loaders';
@@ -31,13 +32,17 @@ function selectedFieldNames(info: GraphQLResolveInfo): Set<string> {
   return new Set([...fields.values()].map((nodes) => nodes[0]!.name.value));
 }
 
-/** The parser (legacyClient.ts) checked and normalized every case: a list is served as it is. */
+/**
+ * The parser (legacyClient.ts) checked and normalized every case: a list is served as it is, each
+ * case with its subject (its `dispute` is looked up by subject and case number).
+ */
 const listOf =
   <L extends CourtListType>(type: L) =>
   async (parent: JudicialValue, _args: unknown, ctx: Context): Promise<CourtCases[L][]> =>
-    ((await ctx.loaders[type].load(parent[SUBJECT_KEY])).value ?? []) as CourtCases[L][];
+    ((await ctx.loaders[type].load(parent[SUBJECT_KEY])).value ?? []).map((c) => ({ [SUBJECT_KEY]: parent[SUBJECT_KEY], ...c })) as CourtCases[L][];
 
 export const resolvers: GraphQLResolverMap<Context> = {
+  ...disputeResolvers('court'),
   Subject: {
     __resolveReference: (ref: SubjectRef): SubjectRef => ({ uscc: ref.uscc }),
     // the two lists the credit check reads; the same loads as its @requires selection asks

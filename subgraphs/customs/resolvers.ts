@@ -3,6 +3,7 @@ import { SUBJECT_KEY } from '../../lib/authz/subgraphShield';
 import { centsToDecimal } from '../../lib/graphql/money';
 import type { SubgraphContext } from '../../lib/subgraph/createSubgraph';
 import { answered } from '../../lib/subgraph/answered';
+import { disputeResolvers } from '../../lib/loop/disputes';
 import { sourceOf } from '../../lib/subgraph/source';
 import type { CustomsLoaders } from './loaders';
 
@@ -13,6 +14,7 @@ interface SubjectRef {
 }
 
 export const resolvers: GraphQLResolverMap<SubgraphContext<CustomsLoaders>> = {
+  ...disputeResolvers('customs'),
   Subject: {
     __resolveReference: (ref: SubjectRef): SubjectRef => ({ uscc: ref.uscc }),
     customsAnswered: (subject: SubjectRef, _args: unknown, ctx: SubgraphContext<CustomsLoaders>) => answered([ctx.loaders.customs.load(subject.uscc)]),

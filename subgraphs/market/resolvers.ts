@@ -8,6 +8,7 @@ import { parseUscc } from '../../lib/ids';
 import type { Fetched } from '../../lib/legacy/sectionLoader';
 import type { SubgraphContext } from '../../lib/subgraph/createSubgraph';
 import { answered } from '../../lib/subgraph/answered';
+import { disputeResolvers } from '../../lib/loop/disputes';
 import { sourceOf, type SourceValue } from '../../lib/subgraph/source';
 import { MARKET_MAX_SEARCH_SIZE, type Enterprise } from './legacyClient';
 import type { MarketLoaders } from './loaders';
@@ -63,6 +64,7 @@ function registeredByMarket(uscc: string): boolean {
 }
 
 export const resolvers: GraphQLResolverMap<Context> = {
+  ...disputeResolvers('market'),
   Query: {
     searchSubjects: async (_: unknown, args: { name: string; first?: number | null }, ctx: Context): Promise<SubjectRef[]> => {
       const name = args.name.trim();
@@ -111,9 +113,10 @@ export const resolvers: GraphQLResolverMap<Context> = {
   },
   MarketSupervision: {
     abnormalOperations: async (parent: MarketSupervisionValue, _args: unknown, ctx: Context) =>
-      ((await ctx.loaders.abnormal.load(parent[SUBJECT_KEY])).value ?? []).map(({ uscc: _uscc, ...entry }) => entry),
+      ((await ctx.loaders.abnormal.load(parent[SUBJECT_KEY])).value ?? []).map(({ uscc: _uscc, ...entry }) => ({ [SUBJECT_KEY]: parent[SUBJECT_KEY], ...entry })),
+    // each record carries its subject: its `dispute` is looked up by (subject, record)
     penalties: async (parent: MarketSupervisionValue, _args: unknown, ctx: Context) =>
-      (await ctx.loaders.penalties.load(parent[SUBJECT_KEY])).value ?? [],
+      ((await ctx.loaders.penalties.load(parent[SUBJECT_KEY])).value ?? []).map((p) => ({ [SUBJECT_KEY]: parent[SUBJECT_KEY], ...p })),
     source: async (parent: MarketSupervisionValue, _args: unknown, ctx: Context): Promise<SourceValue> => {
       // The same loads as the list fields (no extra call): the oldest answer, stale if any is.
       const settled = await Promise.allSettled(parent.lists.map((loader) => ctx.loaders[loader].load(parent[SUBJECT_KEY])));

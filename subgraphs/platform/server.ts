@@ -2,11 +2,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Kind, parse } from 'graphql';
 import type { Config } from '../../lib/config';
+import { migrateLoop } from '../../lib/loop/loopSchema';
 import { createSubgraph, type Subgraph } from '../../lib/subgraph/createSubgraph';
 import { loadTypeDefsText } from '../../lib/subgraph/loadTypeDefs';
 import { CreditCheckStore } from '../../lib/credit/CreditCheckStore';
 import { validateCatalogue } from '../../lib/credit/catalogue';
 import { CREDIT_CHECK_READS_EXTENSION, createLoaders } from './loaders';
+import { loopServices, withLoopResolvers, type LoopOptions } from './loop';
 import { resolvers } from './resolvers';
 
 // department: true for the Department enum and Source the credit check re-declares (creditCheck.graphql)
@@ -30,17 +32,19 @@ function creditCheckRequires(): string {
 // A rule reading a field the gateway is not asked for would see it missing: refuse to start.
 validateCatalogue({ requires: creditCheckRequires() });
 
-export function createPlatformSubgraph(config: Config): Subgraph {
+export function createPlatformSubgraph(config: Config, options: LoopOptions = {}): Subgraph {
   return createSubgraph({
     name: 'platform',
     typeDefs,
-    resolvers,
-    createLoaders,
+    resolvers: withLoopResolvers(resolvers),
+    // the loop's stores (objections, repairs, commitments) beside the platform's own loaders
+    createLoaders: (request, resources) => ({ ...createLoaders(request, resources), loop: loopServices(resources.pool, config, options) }),
     config,
     // The platform owns the consents and the credit-check tables.
     onStart: async ({ consentStore, pool }) => {
       await consentStore.migrate();
       await new CreditCheckStore(pool).migrate();
+      await migrateLoop(pool);
     },
     // A screen's @requires fetch carries 500 subjects' sections (≈1 KiB each, a debtor with 30
     // court cases ≈10 KiB): 256 KiB would refuse it. Its only client is the gateway; the cap still bounds a request.

@@ -3,6 +3,7 @@ import { SUBJECT_KEY } from '../../lib/authz/subgraphShield';
 import { centsToDecimal } from '../../lib/graphql/money';
 import type { SubgraphContext } from '../../lib/subgraph/createSubgraph';
 import { answered } from '../../lib/subgraph/answered';
+import { disputeResolvers } from '../../lib/loop/disputes';
 import { sourceOf } from '../../lib/subgraph/source';
 import type { TaxLoaders } from './loaders';
 
@@ -15,6 +16,7 @@ interface SubjectRef {
 const newestFirst = (a: { year: number }, b: { year: number }) => b.year - a.year;
 
 export const resolvers: GraphQLResolverMap<SubgraphContext<TaxLoaders>> = {
+  ...disputeResolvers('tax'),
   Subject: {
     __resolveReference: (ref: SubjectRef): SubjectRef => ({ uscc: ref.uscc }),
     taxAnswered: (subject: SubjectRef, _args: unknown, ctx: SubgraphContext<TaxLoaders>) => answered([ctx.loaders.taxpayer.load(subject.uscc)]),
@@ -30,7 +32,7 @@ export const resolvers: GraphQLResolverMap<SubgraphContext<TaxLoaders>> = {
         rating: [...t.ratings].sort(newestFirst).map((r) => ({ [SUBJECT_KEY]: subject.uscc, year: r.year, grade: r.grade })),
         annualPayments: [...t.payments].sort(newestFirst).map((p) => ({ year: p.year, amount: centsToDecimal(p.amountCents) })),
         arrears: t.arrears.map((a) => ({ taxKind: a.taxKind, amount: centsToDecimal(a.amountCents), since: a.since })),
-        majorViolations: t.majorViolations.map((v) => ({ ...v })),
+        majorViolations: t.majorViolations.map((v) => ({ [SUBJECT_KEY]: subject.uscc, ...v })),
         source: sourceOf('tax', TAX_SYSTEM, fetched),
       };
     },

@@ -6,6 +6,7 @@ import { TEST_REDIS_URL, createTestSchema } from './database';
 import { signDevToken, type DevTokenClaims } from '../../lib/auth/devToken';
 import { DEPARTMENTS, loadConfig, type Config, type Department } from '../../lib/config';
 import type { Listening } from '../../lib/http/serveGraphQL';
+import type { Clock } from '../../lib/loop/calendar';
 import type { Subgraph } from '../../lib/subgraph/createSubgraph';
 import type { StandIn, StandInStats } from '../../legacy/common/StandIn';
 import { createStandIns, listenStandIns } from '../../legacy/standIns';
@@ -24,6 +25,8 @@ export interface StackOptions {
   env?: Record<string, string>;
   /** the gateway's own database URL (e.g. through a TcpProxy to simulate a ledger outage) */
   gatewayDatabaseUrl?(schemaUrl: string): string;
+  /** the platform's clock for its workflows' deadlines (e.g. a filing on a given day) */
+  clock?: Clock;
 }
 
 export interface GraphQLResult {
@@ -82,7 +85,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const subgraphUrls: Record<string, string> = {};
   const subgraphRequests: Record<string, number> = {};
   for (const m of SUBGRAPH_MODULES) {
-    const subgraph = m.create(subgraphConfig);
+    const subgraph = m.create(subgraphConfig, { clock: options.clock });
     subgraphs.push(subgraph);
     const listening = await subgraph.listen(0);
     subgraphRequests[m.name] = 0;
@@ -90,6 +93,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     subgraphListening.push(listening);
     subgraphUrls[m.name] = `${listening.url}/graphql`;
   }
+  // the platform asks a department's subgraph at request time (an objection's record): their
+  // ephemeral ports are known only now
+  Object.assign(subgraphConfig.subgraphUrls, subgraphUrls);
   const env = {
     ...baseEnv,
     ...legacyEnv,

@@ -1,0 +1,47 @@
+import type { Pool } from 'pg';
+import type { Config } from '../../lib/config';
+import { systemClock, type Clock } from '../../lib/loop/calendar';
+import { ObjectionStore } from '../../lib/loop/ObjectionStore';
+import { decideObjection, fileObjection, objection, objectionTypes, objections, type LoopContext } from './objections';
+
+/**
+ * The subject's side of the loop (issue 12) wired into the platform: its stores per request
+ * (they hold only the pool and the clock) and its resolvers, merged into the platform's map.
+ */
+
+export interface LoopOptions {
+  /** what the workflows ask the time (deadlines, overdue); tests inject a fixed day */
+  clock?: Clock;
+}
+
+export interface LoopServices {
+  objections: ObjectionStore;
+  config: Config;
+}
+
+export function loopServices(pool: Pool, config: Config, options: LoopOptions): LoopServices {
+  const clock = options.clock ?? systemClock;
+  return { objections: new ObjectionStore(pool, clock), config };
+}
+
+type Resolver = (parent: unknown, args: any, ctx: LoopContext) => unknown;
+
+const queries: Record<string, Resolver> = {
+  objection: (_, args: { id: string }, ctx) => objection(ctx, args.id),
+  objections: (_, args: Parameters<typeof objections>[1], ctx) => objections(ctx, args),
+};
+
+const mutations: Record<string, Resolver> = {
+  fileObjection: (_, args: { input: Parameters<typeof fileObjection>[1] }, ctx) => fileObjection(ctx, args.input),
+  decideObjection: (_, args: { input: Parameters<typeof decideObjection>[1] }, ctx) => decideObjection(ctx, args.input),
+};
+
+/** the platform's resolver map with the loop's fields added */
+export function withLoopResolvers<M extends { Query?: object; Mutation?: object }>(map: M): M {
+  return {
+    ...map,
+    ...objectionTypes,
+    Query: { ...map.Query, ...queries },
+    Mutation: { ...map.Mutation, ...mutations },
+  };
+}
