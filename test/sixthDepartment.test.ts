@@ -65,7 +65,9 @@ beforeAll(() => {
   const tracked = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: ROOT, encoding: 'utf8' }).split('\0').filter(Boolean);
   for (const file of tracked) {
     const from = path.join(ROOT, file);
-    if (!fs.existsSync(from)) continue; // deleted in the working tree, not yet committed
+    // deleted in the working tree and not yet committed; or not a file of the project (a linked
+    // node_modules, which `node_modules/` in .gitignore does not match)
+    if (!fs.existsSync(from) || !fs.lstatSync(from).isFile()) continue;
     fs.mkdirSync(path.dirname(path.join(copy, file)), { recursive: true });
     fs.copyFileSync(from, path.join(copy, file));
   }
