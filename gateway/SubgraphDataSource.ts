@@ -2,9 +2,7 @@ import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@
 import type { GatewayGraphQLRequestContext, GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { Fetcher } from '@apollo/utils.fetcher';
 import { Agent, fetch as undiciFetch } from 'undici';
-import { INTERNAL_TOKEN_HEADER, REQUEST_ID_HEADER } from '../lib/auth/internalToken';
-import { REQUEST_AGE_HEADER } from '../lib/legacy/requestBudget';
-import { CONSENTS_USED_EXTENSION } from '../lib/subgraph/createSubgraph';
+import type { ComposedPlugins } from './composePlugins';
 import type { GatewayContext } from './context';
 
 /** One keep-alive pool for all subgraph fetches of this process. */
@@ -13,26 +11,33 @@ const agent = new Agent({ keepAliveTimeout: 60_000, connections: 128, pipelining
 export const keepAliveFetcher: Fetcher = ((url: string, init?: Record<string, unknown>) =>
   undiciFetch(url, { ...(init as object), dispatcher: agent })) as unknown as Fetcher;
 
+export interface SubgraphDataSourceOptions {
+  url: string;
+  fetcher?: Fetcher;
+  /** the plugins' onSubgraphRequest / onSubgraphResponse hooks (headers, reports read from answers) */
+  hooks: ComposedPlugins['subgraph'];
+}
+
 /**
- * Adds to every subgraph fetch the internal token stating the verified consumer (SPEC §7), the
- * request id its audit entries are filed under, and how long the gateway has held the request:
- * the subgraph counts its department's deadline from the consumer's request, not from this fetch.
+ * A subgraph fetch, with the gateway plugins' hooks around it: what each fetch carries (internal
+ * token, request id, the request's age) and what is read from each answer belongs to the plugin
+ * that owns that concern, not to this class.
  */
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  private readonly hooks: SubgraphDataSourceOptions['hooks'];
+
+  constructor({ hooks, ...options }: SubgraphDataSourceOptions) {
+    super(options);
+    this.hooks = hooks;
+  }
+
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
-    if (context.internalToken) request.http?.headers.set(INTERNAL_TOKEN_HEADER, context.internalToken);
-    request.http?.headers.set(REQUEST_ID_HEADER, context.requestId);
-    if (context.receivedAt !== undefined) request.http?.headers.set(REQUEST_AGE_HEADER, String(Math.max(0, Date.now() - context.receivedAt)));
+    // Apollo types the context of its own health checks as {}; the gateway never runs them
+    this.hooks.request({ request, context: context as GatewayContext });
   }
 
   override didReceiveResponse({ response, context }: Required<Pick<GatewayGraphQLRequestContext<GatewayContext>, 'request' | 'response' | 'context'>>): GatewayGraphQLResponse {
-    const used = response.extensions?.[CONSENTS_USED_EXTENSION];
-    if (used && typeof used === 'object') {
-      for (const [subject, consentId] of Object.entries(used as Record<string, unknown>)) {
-        if (typeof consentId === 'string') context.consentsUsed.set(subject, consentId);
-      }
-      delete response.extensions![CONSENTS_USED_EXTENSION];
-    }
+    this.hooks.response({ response, context });
     return response;
   }
 }

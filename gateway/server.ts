@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
@@ -6,22 +5,27 @@ import { ApolloServerPluginDisableSuggestions } from '@apollo/server/plugin/disa
 import { ApolloServerPluginSchemaReportingDisabled, ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloGateway } from '@apollo/gateway';
 import { parse } from 'graphql';
-import { InternalTokenIssuer } from '../lib/auth/internalToken';
 import { collectAccessPolicies } from '../lib/authz/accessPolicies';
 import { createRedis } from '../lib/cache/redis';
 import { ConfigError, type Config, type SubgraphName } from '../lib/config';
 import { createPool } from '../lib/db/pool';
-import { createGraphQLListener, listen, sendJson, type Listening, type RequestArrival } from '../lib/http/serveGraphQL';
-import { maskError } from '../lib/subgraph/errors';
+import { UnreachableCaseError } from '../lib/errors';
+import { createGraphQLListener, listen, sendJson, type Listening } from '../lib/http/serveGraphQL';
+import { composePlugins } from './composePlugins';
 import type { GatewayContext } from './context';
+import type { GatewayPlugin } from './plugin';
 import { SubgraphDataSource, keepAliveFetcher } from './SubgraphDataSource';
 import { useAdmission } from './useAdmission';
 import { useAudit, type Audit } from './useAudit';
 import { useAuthentication } from './useAuthentication';
+import { useConsentsUsed } from './useConsentsUsed';
+import { useFieldAccess } from './useFieldAccess';
 import { useInputValidation } from './useInputValidation';
-import { withFieldAccess } from './useFieldAccess';
-import { DEFAULT_QUERY_LIMITS, limitRefusal, useQueryLimits } from './useQueryLimits';
+import { useInternalToken } from './useInternalToken';
+import { DEFAULT_QUERY_LIMITS, useQueryLimits } from './useQueryLimits';
 import { useRateLimit } from './useRateLimit';
+import { useRequestBudget } from './useRequestBudget';
+import { useRequestId } from './useRequestId';
 
 export const SUPERGRAPH_FILE = path.join(__dirname, '..', 'schema', 'supergraph.graphql');
 
@@ -55,10 +59,35 @@ export function createGateway(options: GatewayOptions): Gateway {
   const pool = createPool(config.databaseUrl, { connectionTimeoutMillis: 1000, statement_timeout: 10_000, max: 8 });
   const audit: Audit = useAudit({ pool, ...config.audit });
   const redis = config.redisUrl ? createRedis(config.redisUrl, config.redisKeyPrefix) : null;
-  const rateLimit = useRateLimit({ perMinute: config.rateLimitPerMinute, redis });
-  const admission = useAdmission({ maxSubjectsInFlight: config.maxSubjectsInFlight, maxWaitMs: config.admissionWaitMs });
   const supergraphSdl = options.supergraphSdl ?? fs.readFileSync(SUPERGRAPH_FILE, 'utf8');
   const access = collectAccessPolicies(parse(supergraphSdl));
+
+  // The gateway's concerns in the order they run; each kind of hook runs in this order (plugin.ts).
+  const plugins: GatewayPlugin[] = [
+    // before GraphQL (onRequest): who is asking (401), within their organization's budget (429);
+    // only then an id, the internal token stating the consumer, and the request's clock
+    useAuthentication(config.jwt),
+    useRateLimit({ perMinute: config.rateLimitPerMinute, redis }),
+    useRequestId(),
+    useInternalToken({ secret: config.internalTokenSecret }),
+    useRequestBudget(),
+    useConsentsUsed(),
+    // once the operation is known (onOperation, awaited one by one): bad input is named as such
+    // before a limit refuses it (a typo'd `first: 1000000000` is BAD_USER_INPUT, not a cost),
+    // limits refuse the most expensive requests before they take a place in admission's queue
+    useInputValidation(),
+    useQueryLimits(),
+    // a heap holds only so many subjects' answers at once
+    useAdmission({ maxSubjectsInFlight: config.maxSubjectsInFlight, maxWaitMs: config.admissionWaitMs }),
+    // the ledger (started before serving), then the executor: static refusal, the result walk,
+    // and the commit of every field's outcome before the response is released
+    audit,
+    useFieldAccess({ access, commit: audit.commit }),
+    ...(config.production ? [{ name: 'disableSuggestions', apollo: ApolloServerPluginDisableSuggestions() }] : []),
+    ...(options.plugins ?? []).map((apollo, i) => ({ name: `extra${i}`, apollo })),
+  ];
+  const composed = composePlugins(plugins);
+
   // @apollo/gateway otherwise exports usage metrics to Apollo and probes cloud metadata servers
   // at construction: a credit gateway sends nothing anywhere but its own subgraphs.
   process.env.APOLLO_TELEMETRY_DISABLED = 'true';
@@ -66,42 +95,18 @@ export function createGateway(options: GatewayOptions): Gateway {
     supergraphSdl,
     // The supergraph carries the SPEC §4 default URLs; the configured ones win, by subgraph name.
     buildService: ({ name }) =>
-      new SubgraphDataSource({ url: config.subgraphUrls[name as SubgraphName] ?? '', fetcher: keepAliveFetcher }),
+      new SubgraphDataSource({ url: config.subgraphUrls[name as SubgraphName] ?? '', fetcher: keepAliveFetcher, hooks: composed.subgraph }),
   });
-  const gateway = withFieldAccess(apolloGateway, { access, commit: audit.commit });
   const apollo = new ApolloServer<GatewayContext>({
-    gateway,
+    gateway: composed.wrapGateway(apolloGateway),
     introspection: !config.production,
     includeStacktraceInErrorResponses: false,
-    formatError: (formatted, error) => limitRefusal(formatted) ?? maskError(formatted, error),
+    formatError: composed.formatError,
     parseOptions: { maxTokens: DEFAULT_QUERY_LIMITS.maxTokens },
-    plugins: [
-      ApolloServerPluginUsageReportingDisabled(),
-      ApolloServerPluginSchemaReportingDisabled(),
-      // bad input first, so a typo'd `first: 1000000000` is named as such rather than as a cost
-      useInputValidation(),
-      // then limits: the cheapest refusal of the most expensive requests
-      useQueryLimits(),
-      // a heap holds only so many subjects' answers at once
-      admission.plugin,
-      ...(config.production ? [ApolloServerPluginDisableSuggestions()] : []),
-      ...(options.plugins ?? []),
-    ],
+    plugins: [ApolloServerPluginUsageReportingDisabled(), ApolloServerPluginSchemaReportingDisabled(), ...composed.apolloPlugins],
   });
-  const authenticator = useAuthentication(config.jwt);
-  const internalTokens = new InternalTokenIssuer(config.internalTokenSecret);
 
   let state: GatewayPhase = { phase: 'created' };
-
-  async function context(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, arrival: RequestArrival): Promise<GatewayContext> {
-    const consumer = await authenticator.authenticate(req);
-    await rateLimit.check(consumer);
-    const requestId = randomUUID();
-    // The id under which this response's audit entries are filed.
-    res.setHeader('x-request-id', requestId);
-    const internalToken = await internalTokens.tokenFor(consumer);
-    return { requestId, receivedAt: arrival.receivedAt, consumer, internalToken, consentsUsed: new Map() };
-  }
 
   return {
     audit,
@@ -113,7 +118,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       state = { phase: 'starting' };
       const listener = createGraphQLListener({
         apollo,
-        context,
+        context: composed.context,
         maxBodyBytes: config.maxBodyBytes,
         routes: {
           'GET /healthz': (_req, res) => sendJson(res, 200, { status: 'ok' }),
@@ -121,7 +126,7 @@ export function createGateway(options: GatewayOptions): Gateway {
             state.phase === 'serving' ? sendJson(res, 200, { status: 'ready' }) : sendJson(res, 503, { status: state.phase }),
         },
       });
-      await audit.start();
+      await composed.start();
       await apollo.start();
       const listening = await listen(listener, port, host);
       state = { phase: 'serving', listening };
@@ -148,9 +153,11 @@ export function createGateway(options: GatewayOptions): Gateway {
         case 'stopping':
         case 'stopped':
           return;
+        default:
+          throw new UnreachableCaseError(previous);
       }
       state = { phase: 'stopped' };
-      audit.stop();
+      await composed.stop();
       await pool.end();
       redis?.disconnect();
     },

@@ -1,6 +1,6 @@
-import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
+import { HeaderMap } from '@apollo/server';
 import { clientError } from '../lib/errors';
-import type { GatewayContext } from './context';
+import type { GatewayPlugin } from './plugin';
 import { subjectsOfRequest } from './subjectCount';
 
 /**
@@ -35,11 +35,9 @@ interface Waiter {
 interface Ticket {
   weight: number;
   phase: 'waiting' | 'admitted' | 'done';
-  waiter?: Waiter;
 }
 
-export interface Admission {
-  plugin: ApolloServerPlugin<GatewayContext>;
+export interface Admission extends GatewayPlugin {
   /** subjects of the requests admitted and not yet answered */
   readonly inFlight: number;
   /** large requests waiting for their turn */
@@ -100,45 +98,34 @@ export function useAdmission(options: AdmissionOptions): Admission {
           );
         }, maxWaitMs),
       };
-      ticket.waiter = waiter;
       queue.push(waiter);
     });
   }
 
-  /** the response is going out: give back the weight, or the place in the queue */
+  /** the response is going out: give back the weight */
   function finish(ticket: Ticket): void {
     if (ticket.phase === 'admitted') {
       inFlight -= ticket.weight;
       drain();
-    } else if (ticket.phase === 'waiting' && ticket.waiter) {
-      leaveQueue(ticket.waiter);
     }
     ticket.phase = 'done';
   }
 
   return {
+    name: 'admission',
     get inFlight() {
       return inFlight;
     },
     get waiting() {
       return queue.length;
     },
-    plugin: {
-      async requestDidStart() {
-        let ticket: Ticket | undefined;
-        return {
-          // Apollo runs every plugin's didResolveOperation together: when another refuses the
-          // request (a query limit), willSendResponse can come while this one still waits.
-          async didResolveOperation(requestContext) {
-            // the same count the subject limit refuses by: what the operation will execute
-            ticket = { weight: Math.max(1, subjectsOfRequest(requestContext)), phase: 'waiting' };
-            await admit(ticket);
-          },
-          async willSendResponse() {
-            if (ticket) finish(ticket);
-          },
-        };
-      },
+    // Listed after the query limits, which run first (composePlugins awaits each onOperation in
+    // turn): a request they refuse never takes a place in the queue.
+    async onOperation(requestContext) {
+      // the same count the subject limit refuses by: what the operation will execute
+      const ticket: Ticket = { weight: Math.max(1, subjectsOfRequest(requestContext)), phase: 'waiting' };
+      await admit(ticket);
+      return () => finish(ticket);
     },
   };
 }

@@ -4,11 +4,14 @@ import { AuditLedger, type AuditInput } from '../lib/audit/AuditLedger';
 import { ledgerProof } from '../lib/audit/ledgerProof';
 import { dropExpiredPartitions, ensurePartitions } from '../lib/audit/schema';
 import type { GatewayContext } from './context';
+import type { GatewayPlugin } from './plugin';
 import type { FieldOutcome } from './resultWalk';
 
 /**
  * The gateway's side of the audit ledger (SPEC §8): one entry per (request, subject, field
  * coordinate) — DENIED when any occurrence was refused — committed before the response leaves.
+ * The plugin owns the ledger's lifecycle (migrations and partition upkeep from onStart); useFieldAccess
+ * calls `commit` with each response's outcomes; the consents used come from useConsentsUsed.
  */
 
 export interface AuditOptions {
@@ -23,11 +26,9 @@ export interface AuditOptions {
   maintenanceIntervalMs?: number;
 }
 
-export interface Audit {
+export interface Audit extends GatewayPlugin {
   ledger: AuditLedger;
-  start(): Promise<void>;
   commit(outcomes: FieldOutcome[], rc: GatewayGraphQLRequestContext<GatewayContext>): Promise<void>;
-  stop(): void;
 }
 
 export function toEntries(outcomes: FieldOutcome[], rc: Pick<GatewayGraphQLRequestContext<GatewayContext>, 'context' | 'operationName'>, at = new Date()): AuditInput[] {
@@ -69,8 +70,9 @@ export function useAudit(options: AuditOptions): Audit {
     }
   };
   return {
+    name: 'audit',
     ledger,
-    async start() {
+    async onStart() {
       await ledger.migrate();
       await maintain();
       timer = setInterval(() => void maintain(), options.maintenanceIntervalMs ?? 6 * 3600_000);
@@ -80,7 +82,7 @@ export function useAudit(options: AuditOptions): Audit {
       // rejects with AuditUnavailable (lib/errors.ts), on which useFieldAccess fails closed
       await ledger.append(toEntries(outcomes, rc));
     },
-    stop() {
+    onStop() {
       if (timer) clearInterval(timer);
     },
   };

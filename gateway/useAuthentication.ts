@@ -4,6 +4,7 @@ import { isDepartment, isRole, type Consumer } from '../lib/auth/consumer';
 import type { JwtConfig } from '../lib/config';
 import { checkUscc } from '../lib/ids';
 import { HttpError } from '../lib/http/serveGraphQL';
+import type { GatewayPlugin } from './plugin';
 
 /**
  * Consumer authentication (SPEC §7): a Bearer JWT whose signature, expiry, issuer, audience and
@@ -12,7 +13,8 @@ import { HttpError } from '../lib/http/serveGraphQL';
  * algorithm list pins the family so a token signed with the wrong kind of key never verifies.
  */
 
-export interface Authenticator {
+/** The plugin puts the consumer in the context; `authenticate` is the same check, callable alone. */
+export interface Authentication extends GatewayPlugin {
   authenticate(req: http.IncomingMessage): Promise<Consumer>;
 }
 
@@ -61,7 +63,7 @@ function refusalMessage(e: unknown): string {
 /** Verified tokens, by their exact text, until they expire: a client sends the same token many times. */
 const VERIFIED_CACHE_SIZE = 10_000;
 
-export function useAuthentication(config: JwtConfig): Authenticator {
+export function useAuthentication(config: JwtConfig): Authentication {
   const verified = new Map<string, { consumer: Consumer; expiresAtMs: number }>();
   let key: Uint8Array | JWTVerifyGetKey;
   let algorithms: string[];
@@ -73,31 +75,37 @@ export function useAuthentication(config: JwtConfig): Authenticator {
     algorithms = ASYMMETRIC_ALGORITHMS;
   }
 
+  async function authenticate(req: http.IncomingMessage): Promise<Consumer> {
+    const header = req.headers.authorization;
+    if (typeof header !== 'string' || header === '') throw unauthenticated('authentication required: send Authorization: Bearer <token>');
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!match) throw unauthenticated('Authorization header must be "Bearer <token>"');
+    const token = match[1];
+    const hit = verified.get(token);
+    if (hit && hit.expiresAtMs > Date.now()) return hit.consumer;
+    try {
+      const { payload } = await jwtVerify(token, key as Uint8Array, {
+        algorithms,
+        issuer: config.issuer,
+        audience: config.audience,
+        requiredClaims: ['exp', 'sub'],
+        clockTolerance: 5,
+      });
+      const consumer = consumerFromClaims(payload);
+      if (verified.size >= VERIFIED_CACHE_SIZE) verified.delete(verified.keys().next().value!);
+      verified.set(token, { consumer, expiresAtMs: payload.exp! * 1000 });
+      return consumer;
+    } catch (e) {
+      if (e instanceof HttpError) throw e;
+      throw unauthenticated(refusalMessage(e));
+    }
+  }
+
   return {
-    async authenticate(req) {
-      const header = req.headers.authorization;
-      if (typeof header !== 'string' || header === '') throw unauthenticated('authentication required: send Authorization: Bearer <token>');
-      const match = /^Bearer\s+(\S+)$/i.exec(header);
-      if (!match) throw unauthenticated('Authorization header must be "Bearer <token>"');
-      const token = match[1];
-      const hit = verified.get(token);
-      if (hit && hit.expiresAtMs > Date.now()) return hit.consumer;
-      try {
-        const { payload } = await jwtVerify(token, key as Uint8Array, {
-          algorithms,
-          issuer: config.issuer,
-          audience: config.audience,
-          requiredClaims: ['exp', 'sub'],
-          clockTolerance: 5,
-        });
-        const consumer = consumerFromClaims(payload);
-        if (verified.size >= VERIFIED_CACHE_SIZE) verified.delete(verified.keys().next().value!);
-        verified.set(token, { consumer, expiresAtMs: payload.exp! * 1000 });
-        return consumer;
-      } catch (e) {
-        if (e instanceof HttpError) throw e;
-        throw unauthenticated(refusalMessage(e));
-      }
+    name: 'authentication',
+    authenticate,
+    async onRequest({ req }) {
+      return { consumer: await authenticate(req) };
     },
   };
 }

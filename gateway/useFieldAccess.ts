@@ -1,9 +1,10 @@
 import type { GraphQLError, GraphQLFormattedError } from 'graphql';
-import type { GatewayExecutor, GatewayGraphQLRequestContext, GatewayInterface } from '@apollo/server-gateway-interface';
+import type { GatewayExecutor, GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
 import type { AccessMap } from '../lib/authz/accessPolicies';
 import { AuditUnavailable, clientError } from '../lib/errors';
 import type { GatewayContext } from './context';
 import { rewriteOperation, roleClass, type RewrittenOperation } from './operationRewrite';
+import type { GatewayPlugin } from './plugin';
 import { walkResult, type FieldOutcome, type Path } from './resultWalk';
 
 /**
@@ -37,7 +38,7 @@ function isUnder(path: Path, ancestor: Path): boolean {
   return ancestor.length <= path.length && ancestor.every((s, i) => path[i] === s);
 }
 
-export function withFieldAccess(inner: GatewayInterface, options: FieldAccessOptions): GatewayInterface {
+export function useFieldAccess(options: FieldAccessOptions): GatewayPlugin {
   const cache = new Map<string, RewrittenOperation>();
   const cacheSize = options.cacheSize ?? DEFAULT_CACHE_SIZE;
 
@@ -94,12 +95,5 @@ export function withFieldAccess(inner: GatewayInterface, options: FieldAccessOpt
     };
   }
 
-  return {
-    onSchemaLoadOrUpdate: (cb) => inner.onSchemaLoadOrUpdate(cb),
-    async load(opts) {
-      const loaded = await inner.load(opts);
-      return { ...loaded, executor: loaded.executor ? wrap(loaded.executor) : null };
-    },
-    stop: () => inner.stop(),
-  };
+  return { name: 'fieldAccess', onExecute: wrap };
 }

@@ -1,4 +1,3 @@
-import type { ApolloServerPlugin } from '@apollo/server';
 import {
   GraphQLError,
   GraphQLScalarType,
@@ -20,7 +19,7 @@ import {
 import { clientError } from '../lib/errors';
 import { pageSizeError } from '../lib/graphql/pageSizes';
 import { SCALARS } from '../lib/graphql/scalars';
-import type { GatewayContext } from './context';
+import type { GatewayPlugin } from './plugin';
 
 /**
  * Input validation where GraphQL does it, at the gateway, before limits, planning or any subgraph
@@ -85,32 +84,29 @@ function judgeDocument(schema: GraphQLSchema, document: DocumentNode): DocumentV
   return { badLiteral, pageSizeVariables };
 }
 
-export function useInputValidation(): ApolloServerPlugin<GatewayContext> {
+export function useInputValidation(): GatewayPlugin {
   // The supergraph is static per process: one checking copy per schema object.
   const copies = new WeakMap<GraphQLSchema, GraphQLSchema>();
   // Literals and variable uses never change for a query text: walked once per document.
   const verdicts = new Map<string, DocumentVerdict>();
   return {
-    async requestDidStart() {
-      return {
-        async didResolveOperation({ operation, schema, request, document, queryHash }) {
-          let checking = copies.get(schema);
-          if (!checking) copies.set(schema, (checking = withRealScalars(schema)));
-          const key = `${queryHash}:${request.operationName ?? ''}`;
-          let verdict = verdicts.get(key);
-          if (!verdict) {
-            verdict = judgeDocument(checking, document);
-            if (verdicts.size >= 5000) verdicts.delete(verdicts.keys().next().value!);
-            verdicts.set(key, verdict);
-          }
-          if (verdict.badLiteral) throw verdict.badLiteral;
-          const coerced = coerceVariables(checking, operation?.variableDefinitions ?? [], request.variables ?? {});
-          for (const { coordinate, variable } of verdict.pageSizeVariables) {
-            const error = pageSizeError(coordinate, coerced[variable]);
-            if (error) throw badInput(error.message);
-          }
-        },
-      };
+    name: 'inputValidation',
+    async onOperation({ operation, schema, request, document, queryHash }) {
+      let checking = copies.get(schema);
+      if (!checking) copies.set(schema, (checking = withRealScalars(schema)));
+      const key = `${queryHash}:${request.operationName ?? ''}`;
+      let verdict = verdicts.get(key);
+      if (!verdict) {
+        verdict = judgeDocument(checking, document);
+        if (verdicts.size >= 5000) verdicts.delete(verdicts.keys().next().value!);
+        verdicts.set(key, verdict);
+      }
+      if (verdict.badLiteral) throw verdict.badLiteral;
+      const coerced = coerceVariables(checking, operation?.variableDefinitions ?? [], request.variables ?? {});
+      for (const { coordinate, variable } of verdict.pageSizeVariables) {
+        const error = pageSizeError(coordinate, coerced[variable]);
+        if (error) throw badInput(error.message);
+      }
     },
   };
 }

@@ -1,4 +1,3 @@
-import type { ApolloServerPlugin } from '@apollo/server';
 import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
@@ -6,7 +5,7 @@ import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
 import { GraphQLError, validate, type DocumentNode, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { MAX_SUBJECTS_PER_REQUEST } from '../lib/config';
 import { clientError } from '../lib/errors';
-import type { GatewayContext } from './context';
+import type { GatewayPlugin } from './plugin';
 import { subjectsOfRequest } from './subjectCount';
 
 /**
@@ -79,7 +78,7 @@ export function limitRefusal(formatted: GraphQLFormattedError, limits: QueryLimi
 
 const refusal = (message: string): GraphQLFormattedError => clientError('QUERY_TOO_COMPLEX', message).toJSON();
 
-export function useQueryLimits(limits: QueryLimits = DEFAULT_QUERY_LIMITS): ApolloServerPlugin<GatewayContext> {
+export function useQueryLimits(limits: QueryLimits = DEFAULT_QUERY_LIMITS): GatewayPlugin {
   const rules = [
     maxDepthRule({ n: limits.maxDepth, ignoreIntrospection: false, flattenFragments: true, propagateOnRejection: true }),
     maxAliasesRule({ n: limits.maxAliases, propagateOnRejection: true }),
@@ -105,17 +104,16 @@ export function useQueryLimits(limits: QueryLimits = DEFAULT_QUERY_LIMITS): Apol
     return verdict;
   };
   return {
-    async requestDidStart() {
-      return {
-        async didResolveOperation(requestContext) {
-          const verdict = judge(requestContext.schema, requestContext.document, requestContext.queryHash);
-          if (verdict) throw tooComplex(verdict);
-          const subjects = subjectsOfRequest(requestContext);
-          if (subjects > limits.maxSubjects) {
-            throw tooComplex(`subject count ${subjects} exceeds the limit of ${limits.maxSubjects} (summed over every subject, subjects and searchSubjects field)`);
-          }
-        },
-      };
+    name: 'queryLimits',
+    async onOperation(requestContext) {
+      const verdict = judge(requestContext.schema, requestContext.document, requestContext.queryHash);
+      if (verdict) throw tooComplex(verdict);
+      const subjects = subjectsOfRequest(requestContext);
+      if (subjects > limits.maxSubjects) {
+        throw tooComplex(`subject count ${subjects} exceeds the limit of ${limits.maxSubjects} (summed over every subject, subjects and searchSubjects field)`);
+      }
     },
+    // the token and introspection limits are enforced by the parser and validation, before onOperation
+    onFormatError: (formatted) => limitRefusal(formatted, limits),
   };
 }

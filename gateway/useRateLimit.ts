@@ -1,6 +1,7 @@
 import type Redis from 'ioredis';
 import type { Consumer } from '../lib/auth/consumer';
 import { HttpError } from '../lib/http/serveGraphQL';
+import type { GatewayPlugin } from './plugin';
 
 /**
  * Per-organization rate limit (SPEC §6: HTTP 429 with Retry-After). Fixed one-minute windows
@@ -15,13 +16,14 @@ export interface RateLimitOptions {
   redis: Redis | null;
 }
 
-export interface RateLimiter {
+/** Listed after useAuthentication: it counts by the verified consumer's organization. */
+export interface RateLimit extends GatewayPlugin {
   check(consumer: Consumer): Promise<void>;
 }
 
 const WINDOW_SECONDS = 60;
 
-export function useRateLimit(options: RateLimitOptions): RateLimiter {
+export function useRateLimit(options: RateLimitOptions): RateLimit {
   if (!Number.isInteger(options.perMinute) || options.perMinute < 1) {
     throw new Error(`useRateLimit: perMinute must be a whole number ≥ 1, got ${options.perMinute}`);
   }
@@ -50,17 +52,24 @@ export function useRateLimit(options: RateLimitOptions): RateLimiter {
     return n;
   }
 
+  async function check(consumer: Consumer): Promise<void> {
+    const now = Date.now() / 1000;
+    const window = Math.floor(now / WINDOW_SECONDS);
+    const n = await count(consumer.org, window);
+    if (n > options.perMinute) {
+      const retryAfter = Math.max(1, Math.ceil((window + 1) * WINDOW_SECONDS - now));
+      throw new HttpError(429, 'RATE_LIMITED', `rate limit of ${options.perMinute} requests per minute exceeded for ${consumer.org}`, {
+        'retry-after': String(retryAfter),
+      });
+    }
+  }
+
   return {
-    async check(consumer) {
-      const now = Date.now() / 1000;
-      const window = Math.floor(now / WINDOW_SECONDS);
-      const n = await count(consumer.org, window);
-      if (n > options.perMinute) {
-        const retryAfter = Math.max(1, Math.ceil((window + 1) * WINDOW_SECONDS - now));
-        throw new HttpError(429, 'RATE_LIMITED', `rate limit of ${options.perMinute} requests per minute exceeded for ${consumer.org}`, {
-          'retry-after': String(retryAfter),
-        });
-      }
+    name: 'rateLimit',
+    check,
+    async onRequest({ context }) {
+      if (!context.consumer) throw new Error('useRateLimit must be listed after useAuthentication');
+      await check(context.consumer);
     },
   };
 }

@@ -104,6 +104,13 @@ const cases: Case[] = [
   { name: 'an empty searchSubjects name', run: () => gql(`{ searchSubjects(name: "") { uscc } }`), status: 200, code: 'BAD_USER_INPUT' },
   { name: 'a 500-character searchSubjects name', run: () => gql(`{ searchSubjects(name: "${'公司'.repeat(250)}") { uscc } }`), status: 200, code: 'BAD_USER_INPUT' },
   { name: 'a negative first', run: () => gql(`{ searchSubjects(name: "有限", first: -1) { uscc } }`), status: 400, code: 'BAD_USER_INPUT' },
+  // gateway/server.ts lists input validation before the query limits, and composePlugins runs them in turn
+  {
+    name: 'a bad first in a query over the alias limit (named as bad input, not as a limit)',
+    run: () => gql(`{ ${Array.from({ length: 16 }, (_, i) => `a${i}: searchSubjects(name: "有限", first: ${i === 0 ? 1000000000 : 1}) { uscc }`).join(' ')} }`),
+    status: 400,
+    code: 'BAD_USER_INPUT',
+  },
   { name: 'a body over the size limit', run: () => raw({ contentType: 'application/json', body: JSON.stringify({ query: `{ __typename }`, pad: 'x'.repeat(300 * 1024) }) }), status: 413, code: 'PAYLOAD_TOO_LARGE' },
   { name: 'a body that is not JSON', run: () => raw({ contentType: 'application/json', body: '{"query": "{ __typename }"' }), status: 400, code: 'BAD_REQUEST' },
   { name: 'a text/plain body', run: () => raw({ contentType: 'text/plain', body: '{ __typename }' }), status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },

@@ -1,13 +1,26 @@
 import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { INTERNAL_TOKEN_HEADER, REQUEST_ID_HEADER } from '../../lib/auth/internalToken';
 import { REQUEST_AGE_HEADER } from '../../lib/legacy/requestBudget';
+import { CONSENTS_USED_EXTENSION } from '../../lib/subgraph/createSubgraph';
+import { composePlugins } from '../composePlugins';
 import type { GatewayContext } from '../context';
 import { SubgraphDataSource } from '../SubgraphDataSource';
+import { useConsentsUsed } from '../useConsentsUsed';
+import { useInternalToken } from '../useInternalToken';
+import { useRequestBudget } from '../useRequestBudget';
+import { useRequestId } from '../useRequestId';
 
-/** The headers of one subgraph fetch, on a fake clock so the request's age is exact. */
+/**
+ * What a subgraph fetch carries and what is read from its answer, each from the plugin that owns
+ * the concern (useRequestId, useInternalToken, useRequestBudget, useConsentsUsed), on a fake clock
+ * so the request's age is exact.
+ */
+
+const hooks = composePlugins([useRequestId(), useInternalToken({ secret: 'an internal secret of at least 32 characters' }), useRequestBudget(), useConsentsUsed()]).subgraph;
+const source = new SubgraphDataSource({ url: 'http://127.0.0.1:1/graphql', hooks });
+
 function send(context: GatewayContext): Map<string, string> {
   const headers = new Map<string, string>();
-  const source = new SubgraphDataSource({ url: 'http://127.0.0.1:1/graphql' });
   source.willSendRequest({ request: { http: { headers } }, context } as unknown as GraphQLDataSourceProcessOptions<GatewayContext>);
   return headers;
 }
@@ -43,5 +56,15 @@ describe('the headers of a subgraph fetch', () => {
 
   it('never send a negative age', () => {
     expect(send(contextReceivedAt(Date.now() + 5_000)).get(REQUEST_AGE_HEADER)).toBe('0');
+  });
+});
+
+describe('the answer of a subgraph fetch', () => {
+  it('gives the consents the subgraph reported to the request, for the audit entries, and takes them out of the answer', () => {
+    const context = contextReceivedAt(0);
+    const response = { data: {}, extensions: { [CONSENTS_USED_EXTENSION]: { '91110101MAAL0CXK0M': 'consent-1', bogus: 42 }, other: 1 } };
+    const answered = source.didReceiveResponse!({ response, context, request: {} } as never);
+    expect(context.consentsUsed).toEqual(new Map([['91110101MAAL0CXK0M', 'consent-1']]));
+    expect(answered.extensions).toEqual({ other: 1 });
   });
 });

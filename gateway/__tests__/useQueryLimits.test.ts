@@ -1,12 +1,10 @@
-import type { GraphQLRequestListener } from '@apollo/server';
 import { GraphQLError, getOperationAST, parse, type GraphQLSchema } from 'graphql';
 import { fullProfileFragment } from '../../bench/lib/profileQuery';
-import type { GatewayContext } from '../context';
 import { limitRefusal, useQueryLimits } from '../useQueryLimits';
 import { loadApiSchema } from './helpers/apiSchema';
 
 /**
- * The limits plugin as Apollo drives it (didResolveOperation after validation), over the API
+ * The limits plugin as the gateway drives it (onOperation after validation), over the API
  * schema; the same refusals over HTTP are in test/limits.test.ts.
  */
 
@@ -17,11 +15,10 @@ beforeAll(async () => {
 
 /** the refusal's message, or null when the operation passes */
 async function verdict(query: string, variables: Record<string, unknown> = {}, operationName?: string): Promise<string | null> {
-  const listener = (await useQueryLimits().requestDidStart!({} as never)) as GraphQLRequestListener<GatewayContext>;
   const document = parse(query);
   const requestContext = { schema, document, queryHash: query, operation: getOperationAST(document, operationName), request: { variables } };
   try {
-    await listener.didResolveOperation!(requestContext as never);
+    await useQueryLimits().onOperation!(requestContext as never);
     return null;
   } catch (e) {
     expect(e).toBeInstanceOf(GraphQLError);
