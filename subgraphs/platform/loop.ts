@@ -1,7 +1,9 @@
 import type { Pool } from 'pg';
 import type { Config } from '../../lib/config';
 import { systemClock, type Clock } from '../../lib/loop/calendar';
+import { CommitmentStore } from '../../lib/loop/CommitmentStore';
 import { ObjectionStore } from '../../lib/loop/ObjectionStore';
+import { commitmentTypes, signCommitment, subjectCommitments } from './commitments';
 import { decideObjection, fileObjection, objection, objectionTypes, objections, type LoopContext } from './objections';
 
 /**
@@ -16,15 +18,17 @@ export interface LoopOptions {
 
 export interface LoopServices {
   objections: ObjectionStore;
+  commitments: CommitmentStore;
   config: Config;
 }
 
 export function loopServices(pool: Pool, config: Config, options: LoopOptions): LoopServices {
   const clock = options.clock ?? systemClock;
-  return { objections: new ObjectionStore(pool, clock), config };
+  return { objections: new ObjectionStore(pool, clock), commitments: new CommitmentStore(pool, clock), config };
 }
 
-type Resolver = (parent: unknown, args: any, ctx: LoopContext) => unknown;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- args are typed per resolver below
+type Resolver = (parent: any, args: any, ctx: any) => unknown;
 
 const queries: Record<string, Resolver> = {
   objection: (_, args: { id: string }, ctx) => objection(ctx, args.id),
@@ -34,14 +38,17 @@ const queries: Record<string, Resolver> = {
 const mutations: Record<string, Resolver> = {
   fileObjection: (_, args: { input: Parameters<typeof fileObjection>[1] }, ctx) => fileObjection(ctx, args.input),
   decideObjection: (_, args: { input: Parameters<typeof decideObjection>[1] }, ctx) => decideObjection(ctx, args.input),
+  signCommitment: (_, args: Parameters<typeof signCommitment>[1], ctx) => signCommitment(ctx, args),
 };
 
 /** the platform's resolver map with the loop's fields added */
-export function withLoopResolvers<M extends { Query?: object; Mutation?: object }>(map: M): M {
+export function withLoopResolvers<M extends { Query?: object; Mutation?: object; Subject?: object }>(map: M): M {
   return {
     ...map,
     ...objectionTypes,
+    ...commitmentTypes,
     Query: { ...map.Query, ...queries },
     Mutation: { ...map.Mutation, ...mutations },
+    Subject: { ...map.Subject, commitments: subjectCommitments },
   };
 }
