@@ -1,4 +1,4 @@
-import type { Department } from '../lib/config';
+import { DEPARTMENTS, type Department } from '../lib/departments';
 import { centsToDecimal } from '../lib/graphql/money';
 import { courtOrganizationCode } from '../lib/ids';
 import type { Subject } from '../legacy/world/types';
@@ -33,7 +33,9 @@ interface DepartmentCase {
   expected(s: Subject): Record<string, unknown>;
 }
 
-const CASES: Record<Department, DepartmentCase> = {
+// Partial so that a new department type-checks with its table entry alone; the first test below
+// then asks for its case here, so no department goes without one.
+const CASES: Partial<Record<Department, DepartmentCase>> = {
   market: {
     section: 'registration',
     selection: 'registration { establishedOn source { stale } }',
@@ -81,14 +83,14 @@ let logged: string[] = [];
 function freshSubject(d: Department): Subject {
   for (;;) {
     const s = stack.world.subject(cursor++);
-    if (CASES[d].holds(s)) return s;
+    if (CASES[d]!.holds(s)) return s;
   }
 }
 
-const one = (d: Department, s: Subject) => stack.query(`{ subject(uscc: "${s.uscc}") { ${CASES[d].selection} } }`, { token });
+const one = (d: Department, s: Subject) => stack.query(`{ subject(uscc: "${s.uscc}") { ${CASES[d]!.selection} } }`, { token });
 
 /** the lines logged since the test began that name the department's malformed record */
-const logLinesAbout = (d: Department, s: Subject) => logged.filter((line) => line.includes(`${d} system unavailable: malformed record ${CASES[d].record(s)}`));
+const logLinesAbout = (d: Department, s: Subject) => logged.filter((line) => line.includes(`${d} system unavailable: malformed record ${CASES[d]!.record(s)}`));
 
 function expectNothingLeaked(res: GraphQLResult) {
   const text = JSON.stringify(res.body);
@@ -119,14 +121,18 @@ afterEach(async () => {
   await stack.resetLegacy();
 });
 
+it('has a malformed-record case for every department of the table', () => {
+  expect(DEPARTMENTS.filter((d) => !CASES[d])).toEqual([]);
+});
+
 describe.each(Object.keys(CASES) as Department[])('%s answers a malformed record', (d) => {
-  const { section, expected } = CASES[d];
+  const { section, expected } = CASES[d]!;
 
   it('fails only that subject’s section with DEPARTMENT_UNAVAILABLE, logs the record once, and caches nothing of it', async () => {
     const [bad, good] = [freshSubject(d), freshSubject(d)];
     stack.standIns[d].setFaults({ malformed: [bad.uscc] });
 
-    const res = await stack.query(`{ subjects(usccs: ["${bad.uscc}", "${good.uscc}"]) { uscc ${CASES[d].selection} } }`, { token });
+    const res = await stack.query(`{ subjects(usccs: ["${bad.uscc}", "${good.uscc}"]) { uscc ${CASES[d]!.selection} } }`, { token });
     expect(res.status).toBe(200);
     expect(res.body.data.subjects[0][section]).toBeNull();
     expect(res.body.data.subjects[1][section]).toEqual({ ...expected(good), source: { stale: false } });
