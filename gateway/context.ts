@@ -1,4 +1,5 @@
 import type { Consumer } from '../lib/auth/consumer';
+import type { CreditCheckRead } from './useCreditCheckReads';
 
 export interface GatewayContext {
   requestId: string;
@@ -9,4 +10,6 @@ export interface GatewayContext {
   internalToken: string;
   /** subject → consent id that allowed its FINANCING fields, as the subgraphs reported */
   consentsUsed: Map<string, string>;
+  /** the fields the platform's credit checks read through @requires, as it reported them (useCreditCheckReads) */
+  creditCheckReads: CreditCheckRead[];
 }

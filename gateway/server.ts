@@ -19,6 +19,7 @@ import { useAdmission } from './useAdmission';
 import { useAudit, type Audit } from './useAudit';
 import { useAuthentication } from './useAuthentication';
 import { useConsentsUsed } from './useConsentsUsed';
+import { useCreditCheckReads } from './useCreditCheckReads';
 import { useFieldAccess } from './useFieldAccess';
 import { useInputValidation } from './useInputValidation';
 import { useInternalToken } from './useInternalToken';
@@ -72,6 +73,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     useInternalToken({ secret: config.internalTokenSecret }),
     useRequestBudget(),
     useConsentsUsed(),
+    useCreditCheckReads(),
     // once the operation is known (onOperation, awaited one by one): bad input is named as such
     // before a limit refuses it (a typo'd `first: 1000000000` is BAD_USER_INPUT, not a cost),
     // limits refuse the most expensive requests before they take a place in admission's queue

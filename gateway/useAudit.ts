@@ -6,6 +6,7 @@ import { dropExpiredPartitions, ensurePartitions } from '../lib/audit/schema';
 import type { GatewayContext } from './context';
 import type { GatewayPlugin } from './plugin';
 import type { FieldOutcome } from './resultWalk';
+import { checkReason } from './useCreditCheckReads';
 
 /**
  * The gateway's side of the audit ledger (SPEC §8): one entry per (request, subject, field
@@ -39,7 +40,7 @@ export function toEntries(outcomes: FieldOutcome[], rc: Pick<GatewayGraphQLReque
     const seen = byKey.get(key);
     if (!seen || (seen.decision === 'GRANTED' && o.decision === 'DENIED')) byKey.set(key, o);
   }
-  return [...byKey.values()].map((o) => ({
+  const entries: AuditInput[] = [...byKey.values()].map((o) => ({
     at,
     requestId,
     consumerId: consumer.id,
@@ -54,6 +55,25 @@ export function toEntries(outcomes: FieldOutcome[], rc: Pick<GatewayGraphQLReque
     consentId: o.financing && o.subject && consumer.role === 'bank' ? (consentsUsed.get(o.subject) ?? null) : null,
     operationName: rc.operationName ?? null,
   }));
+  // A credit check's reads (issue 11): one entry per (subject, field, check), its id in `reason`.
+  const checkReads = new Map((rc.context.creditCheckReads ?? []).map((r) => [`${r.subject}\u0000${r.field}\u0000${r.checkId}`, r]));
+  for (const read of checkReads.values()) {
+    entries.push({
+      at,
+      requestId,
+      consumerId: consumer.id,
+      consumerOrg: consumer.org,
+      consumerRole: consumer.role,
+      purpose: consumer.purpose,
+      subject: read.subject,
+      field: read.field,
+      decision: read.decision,
+      reason: checkReason(read),
+      consentId: consumer.role === 'bank' ? (consentsUsed.get(read.subject) ?? null) : null,
+      operationName: rc.operationName ?? null,
+    });
+  }
+  return entries;
 }
 
 export function useAudit(options: AuditOptions): Audit {

@@ -32,6 +32,7 @@ function contextReceivedAt(receivedAt: number): GatewayContext {
     consumer: { id: 'u', org: 'o', role: 'government', purpose: null, subject: null },
     internalToken: 'signed.internal.token',
     consentsUsed: new Map(),
+    creditCheckReads: [],
   };
 }
 

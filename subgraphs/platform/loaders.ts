@@ -1,20 +1,9 @@
 import DataLoader from 'dataloader';
 import type { RequestInfo, SubgraphResources } from '../../lib/subgraph/createSubgraph';
+import { CREDIT_CHECK_READS_EXTENSION, type CheckRead } from '../../lib/credit/checkReads';
 import { CreditCheckStore, type CheckRecord } from '../../lib/credit/CreditCheckStore';
 
-/** A field a credit check read for a subject, reported to the gateway for its ledger (useAudit). */
-export interface CheckRead {
-  checkId: string;
-  subject: string;
-  /** schema coordinate, e.g. DishonestDebtorRecord.caseNumber */
-  field: string;
-  decision: 'GRANTED' | 'DENIED';
-  /** the refusal code of a DENIED read */
-  code: string | null;
-}
-
-/** Response extension carrying the request's credit-check reads to the gateway. */
-export const CREDIT_CHECK_READS_EXTENSION = 'creditCheckReads';
+export { CREDIT_CHECK_READS_EXTENSION, type CheckRead };
 
 export interface PlatformLoaders {
   checks: CreditCheckStore;
