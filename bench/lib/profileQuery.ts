@@ -39,6 +39,8 @@ export function fullProfileFragment(schema: GraphQLSchema = loadSupergraphSchema
   const fields = subject.getFields();
   const parts: string[] = [];
   for (const name of Object.keys(fields)) {
+    // creditCheck(scenario:) is not profile data: the fan-out scenario measures it on its own
+    if (fields[name].args.some((a) => isNonNullType(a.type) && a.defaultValue === undefined)) continue;
     const named = getNamedType(fields[name].type);
     if (isLeafType(named)) parts.push(name);
     else if (isObjectType(named)) parts.push(`${name} { ${selection(named, 1)} }`);

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import type { BenchContext, ScenarioResult } from '../lib/context';
+import { sequentialChecks } from '../lib/creditChecks';
 import { SUPERGRAPH_FILE } from '../lib/profileQuery';
 import { planShape, type PlanShape } from '../lib/queryPlan';
 import { sequentialProfiles, warmUp } from '../lib/sequential';
@@ -43,6 +44,11 @@ export async function fanOut(ctx: BenchContext): Promise<ScenarioResult> {
   const ps = percentiles(single.samplesMs);
   ctx.log(`   one round trip per department: p50 ${ps.p50} ms (n=${ps.n}, ${single.failed} with errors)`);
 
+  // 信用核查 (issue 11) beside it: the same kind of subjects, each cold, asked for by the check only
+  const checked = await sequentialChecks(ctx, ctx.pool.take(ctx.quick ? 10 : WANTED, hasAllFive));
+  const pc = percentiles(checked.samplesMs);
+  ctx.log(`   credit check: p50 ${pc.p50} ms, p90 ${pc.p90} ms (n=${pc.n}, ${checked.failed} with errors or INCOMPLETE)`);
+
   return {
     name: 'fan-out',
     figures: [
@@ -68,12 +74,23 @@ export async function fanOut(ctx: BenchContext): Promise<ScenarioResult> {
         met: null,
         note: `n=${ps.n}; ${single.failed} responses with errors`,
       },
+      {
+        id: 'fanOut.creditCheck.p50',
+        label: `Credit check (信用核查, PROCUREMENT) of a subject all five departments know, cold — p50, beside the profile's ${p.p50} ms`,
+        measured: pc.p50,
+        unit: 'ms',
+        ratio: ratio(pc.p50, p.p50),
+        target: '— (beside the full profile: one platform hop more, to evaluate and record the check)',
+        met: null,
+        note: `n=${pc.n} distinct subjects; ${checked.failed} with errors or INCOMPLETE; ratio is check p50 / profile p50`,
+      },
     ],
     latencies: [
       { label: 'fan-out, all five (cold)', ...pick(p) },
       { label: 'fan-out, one round trip each (cold)', ...pick(ps) },
+      { label: 'credit check, all five (cold)', ...pick(pc) },
     ],
-    raw: { legacyLatencyMs: latency, plan, allFive: { ...run, percentiles: p, twoPhaseTax, availableInWorld }, singleHop: { ...single, percentiles: ps } },
+    raw: { legacyLatencyMs: latency, plan, allFive: { ...run, percentiles: p, twoPhaseTax, availableInWorld }, singleHop: { ...single, percentiles: ps }, creditCheck: { ...checked, percentiles: pc } },
   };
 }
 
