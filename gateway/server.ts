@@ -27,6 +27,7 @@ import { DEFAULT_QUERY_LIMITS, useQueryLimits } from './useQueryLimits';
 import { useRateLimit } from './useRateLimit';
 import { useRequestBudget } from './useRequestBudget';
 import { useRequestId } from './useRequestId';
+import { webRoutes } from './webRoutes';
 
 export const SUPERGRAPH_FILE = path.join(__dirname, '..', 'schema', 'supergraph.graphql');
 
@@ -126,6 +127,8 @@ export function createGateway(options: GatewayOptions): Gateway {
           'GET /healthz': (_req, res) => sendJson(res, 200, { status: 'ok' }),
           'GET /readyz': (_req, res) =>
             state.phase === 'serving' ? sendJson(res, 200, { status: 'ready' }) : sendJson(res, 503, { status: state.phase }),
+          // the explorer (development only) and the console: static pages calling POST /graphql
+          ...webRoutes({ production: config.production, access }),
         },
       });
       await composed.start();
