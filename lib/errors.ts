@@ -1,5 +1,6 @@
 import { GraphQLError } from 'graphql';
 import type { Department } from './departments';
+import { logWarning } from './log';
 
 /**
  * Every error code a client can read in `extensions.code`, listed once, with where it travels:
@@ -104,7 +105,7 @@ export function logDepartmentFailure(error: DepartmentUnavailableError): void {
   const key = error instanceof MalformedRecordError ? `${error.department} ${error.record}` : error.department;
   if (now - (lastLogged.get(key) ?? 0) < 1000) return;
   lastLogged.set(key, now);
-  process.stderr.write(`${error.message}\n`);
+  logWarning({ event: 'department unavailable', department: error.department, message: error.message });
 }
 
 /** The audit ledger could not commit: the gateway then serves PUBLIC data only (SPEC §6, fail closed). */
