@@ -10,6 +10,7 @@ export interface AuditFilter {
   decision?: 'GRANTED' | 'DENIED' | null;
   from?: string | null;
   to?: string | null;
+  requestId?: string | null;
 }
 
 export interface AuditEntryView {
@@ -78,6 +79,7 @@ export async function queryAuditTrail(pool: Pool, filter: AuditFilter, first: nu
   if (filter.decision) add('decision = ?', filter.decision);
   if (filter.from) add('at >= ?', new Date(filter.from));
   if (filter.to) add('at < ?', new Date(filter.to));
+  if (filter.requestId) add('request_id = ?', filter.requestId);
   if (after) {
     const [at, chainId, seq] = decodeCursor(after);
     params.push(new Date(at), chainId, seq);

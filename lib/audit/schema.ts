@@ -38,6 +38,7 @@ export async function migrateAudit(db: Pool | PoolClient): Promise<void> {
     CREATE INDEX IF NOT EXISTS audit_by_org ON audit_entries (consumer_org, at DESC);
     CREATE INDEX IF NOT EXISTS audit_by_field ON audit_entries (field, at DESC);
     CREATE INDEX IF NOT EXISTS audit_by_chain ON audit_entries (chain_id, seq);
+    CREATE INDEX IF NOT EXISTS audit_by_request ON audit_entries (request_id);
     CREATE TABLE IF NOT EXISTS audit_chains (
       chain_id text PRIMARY KEY,
       last_seq bigint NOT NULL,

@@ -26,7 +26,7 @@ export async function auditTrail(pool: Pool, consumer: Consumer, args: { filter:
     default:
       throw new UnreachableCaseError(consumer.role);
   }
-  for (const key of ['consumerOrg', 'field'] as const) {
+  for (const key of ['consumerOrg', 'field', 'requestId'] as const) {
     const text = filter[key];
     if (text !== null && text !== undefined && !FILTER_TEXT.test(text)) {
       throw clientError('BAD_USER_INPUT', `filter.${key} must be at most 200 characters, without control characters`);

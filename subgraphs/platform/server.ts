@@ -10,6 +10,7 @@ import { validateCatalogue } from '../../lib/credit/catalogue';
 import { CREDIT_CHECK_READS_EXTENSION, createLoaders } from './loaders';
 import { loopServices, withLoopResolvers, type LoopOptions } from './loop';
 import { resolvers } from './resolvers';
+import { withAuditVerification } from './auditVerification';
 
 // department: true for the Department enum and Source the credit check re-declares (creditCheck.graphql)
 export const typeDefs = parse(
@@ -36,7 +37,7 @@ export function createPlatformSubgraph(config: Config, options: LoopOptions = {}
   return createSubgraph({
     name: 'platform',
     typeDefs,
-    resolvers: withLoopResolvers(resolvers),
+    resolvers: withAuditVerification(withLoopResolvers(resolvers), config.audit),
     // the loop's stores (objections, repairs, commitments) beside the platform's own loaders
     createLoaders: (request, resources) => ({ ...createLoaders(request, resources), loop: loopServices(resources.pool, config, options) }),
     config,
