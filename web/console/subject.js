@@ -24,27 +24,29 @@ const READS_PAGE = 200;
 const $ = (id) => document.getElementById(id);
 const local = (iso) => new Date(iso).toLocaleString();
 
-/** one row per leaf value: its path, value and schema coordinate (`Type.field`) */
-function leaves(value, path, parentType, field, inherited, out) {
-  const coordinate = parentType && field ? `${parentType}.${field}` : null;
+/**
+ * One row per leaf value: its path, value and the schema coordinates (`Type.field`) from it up to
+ * the root, nearest first. A field with no @access of its own has its section's class
+ * (`FinanceProfile.rating.agency` is FINANCING through `Subject.finance`).
+ */
+function leaves(value, path, coordinates, out) {
   if (Array.isArray(value)) {
-    if (value.length === 0) out.push({ path, value: '(none)', coordinate, inherited });
-    value.forEach((item, i) => leaves(item, `${path}[${i}]`, parentType, field, inherited, out));
+    if (value.length === 0) out.push({ path, value: '(none)', coordinates });
+    value.forEach((item, i) => leaves(item, `${path}[${i}]`, coordinates, out));
   } else if (value && typeof value === 'object') {
-    const own = coordinate ?? inherited;
     for (const [key, child] of Object.entries(value)) {
-      if (key !== '__typename') leaves(child, path ? `${path}.${key}` : key, value.__typename, key, own, out);
+      if (key !== '__typename') leaves(child, path ? `${path}.${key}` : key, [`${value.__typename}.${key}`, ...coordinates], out);
     }
   } else {
-    out.push({ path, value: value === null ? '(none on record)' : String(value), coordinate, inherited });
+    out.push({ path, value: value === null ? '(none on record)' : String(value), coordinates });
   }
   return out;
 }
 
-/** what a public token would get for this value, by the field's declared class */
+/** what a public token would get for this value, by the nearest declared class */
 function publicSees(classes, row) {
-  const cls = classes[row.coordinate] ?? classes[row.inherited];
-  if (!cls) return { text: row.value, readers: 'every authenticated consumer (not classified)' };
+  const cls = row.coordinates.map((c) => classes[c]).find(Boolean);
+  if (!cls) return { text: row.value, readers: 'every authenticated consumer' };
   const readers = cls.readers.join(', ') || 'the subject itself only';
   const names = cls.policies.flat();
   if (!cls.readers.includes('public')) return { text: 'hidden (FORBIDDEN)', readers, hidden: true };
@@ -58,7 +60,7 @@ function publicSees(classes, row) {
 async function loadProfile(uscc) {
   try {
     const [classes, { data, errors }] = await Promise.all([fetch('/console/classes.json').then((r) => r.json()), graphPartial(PROFILE, { uscc })]);
-    const rows = leaves(data.subject, '', null, null, null, []).map((row) => {
+    const rows = leaves(data.subject, '', [], []).map((row) => {
       const pub = publicSees(classes, row);
       return [el('td', { class: 'mono' }, row.path), row.value, pub.readers, el('td', pub.hidden ? { class: 'hidden-from-public' } : {}, pub.text)];
     });
