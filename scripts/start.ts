@@ -92,6 +92,7 @@ function printWelcome(base: string, world: ReturnType<typeof createWorld>): void
     [
       '',
       `Gateway ready at ${base}/graphql`,
+      `In a browser, with a token pasted in:  ${base}/graphiql (explorer, development only)  ${base}/console/ (auditor and subject views)`,
       '',
       `Demo subject: ${demo.uscc} ${demo.enterprise?.name ?? ''} (a record in every department, a loan on the finance platform)`,
       '',
