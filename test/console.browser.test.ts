@@ -100,6 +100,7 @@ describe('the auditor view', () => {
     // open the first entry's request: every field it refused, with the refusal code
     const requestId = (await rows.first().locator('button.link').textContent())!;
     await rows.first().locator('button.link').click();
+    // the title names the request once its entries are shown
     await page.locator('#request-title').getByText(requestId).waitFor();
     const fields = await page.locator('#request-fields tbody tr').allTextContents();
     expect(fields.some((f) => f.includes('Subject.finance') && f.includes('refused') && f.includes('CONSENT_REQUIRED'))).toBe(true);

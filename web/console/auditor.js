@@ -61,9 +61,10 @@ async function loadPage() {
 async function openRequest(requestId) {
   const detail = $('request-detail');
   detail.hidden = false;
-  $('request-title').textContent = `Request ${requestId}`;
+  show($('request-fields'), el('p', {}, 'loading…'));
   try {
     const { auditTrail } = await graph(TRAIL, { filter: { requestId }, first: REQUEST_PAGE });
+    $('request-title').textContent = `Request ${requestId}`;
     const [first] = auditTrail.nodes;
     const about = first
       ? el('p', {}, `${local(first.at)} — ${first.consumer.org} (${first.consumer.role}, ${first.consumer.id}), purpose ${first.purpose ?? 'none'}, operation ${first.operationName ?? '(anonymous)'}`)
@@ -77,6 +78,7 @@ async function openRequest(requestId) {
     ]);
     show($('request-fields'), about, table(`Fields of request ${requestId}`, ['Subject', 'Field', 'Outcome', 'Refusal code', 'Under consent'], rows));
   } catch (e) {
+    $('request-title').textContent = `Request ${requestId}`;
     show($('request-fields'), refusal('The request', e));
   }
   detail.scrollIntoView({ block: 'start' });
