@@ -11,6 +11,7 @@ import { ConfigError, type Config, type SubgraphName } from '../lib/config';
 import { createPool } from '../lib/db/pool';
 import { UnreachableCaseError } from '../lib/errors';
 import { createGraphQLListener, listen, sendJson, type Listening } from '../lib/http/serveGraphQL';
+import { metricsRoute } from '../lib/observability/metricsRoute';
 import { composePlugins } from './composePlugins';
 import type { GatewayContext } from './context';
 import type { GatewayPlugin } from './plugin';
@@ -23,10 +24,12 @@ import { useCreditCheckReads } from './useCreditCheckReads';
 import { useFieldAccess } from './useFieldAccess';
 import { useInputValidation } from './useInputValidation';
 import { useInternalToken } from './useInternalToken';
+import { useMetrics } from './useMetrics';
 import { DEFAULT_QUERY_LIMITS, useQueryLimits } from './useQueryLimits';
 import { useRateLimit } from './useRateLimit';
 import { useRequestBudget } from './useRequestBudget';
 import { useRequestId } from './useRequestId';
+import { useTracing } from './useTracing';
 import { webRoutes } from './webRoutes';
 
 export const SUPERGRAPH_FILE = path.join(__dirname, '..', 'schema', 'supergraph.graphql');
@@ -78,6 +81,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     // once the operation is known (onOperation, awaited one by one): bad input is named as such
     // before a limit refuses it (a typo'd `first: 1000000000` is BAD_USER_INPUT, not a cost),
     // limits refuse the most expensive requests before they take a place in admission's queue
+    // the trace named by its operation, latency and errors counted per operation
+    useTracing(),
+    useMetrics(),
     useInputValidation(),
     useQueryLimits(),
     // a heap holds only so many subjects' answers at once
@@ -123,7 +129,9 @@ export function createGateway(options: GatewayOptions): Gateway {
         apollo,
         context: composed.context,
         maxBodyBytes: config.maxBodyBytes,
+        service: 'gateway',
         routes: {
+          ...metricsRoute(config.metricsToken),
           'GET /healthz': (_req, res) => sendJson(res, 200, { status: 'ok' }),
           'GET /readyz': (_req, res) =>
             state.phase === 'serving' ? sendJson(res, 200, { status: 'ready' }) : sendJson(res, 503, { status: state.phase }),

@@ -1,5 +1,6 @@
 import { HeaderMap } from '@apollo/server';
 import { clientError } from '../lib/errors';
+import { metrics } from '../lib/observability/metrics';
 import type { GatewayPlugin } from './plugin';
 import { subjectsOfRequest } from './subjectCount';
 
@@ -81,15 +82,19 @@ export function useAdmission(options: AdmissionOptions): Admission {
       ticket.phase = 'admitted';
       return Promise.resolve();
     }
+    const queuedAt = performance.now();
+    const waited = (outcome: 'admitted' | 'refused') => metrics.admissionWaits.observe({ outcome }, (performance.now() - queuedAt) / 1000);
     return new Promise<void>((resolve, reject) => {
       const waiter: Waiter = {
         weight: ticket.weight,
         admit: () => {
           ticket.phase = 'admitted';
+          waited('admitted');
           resolve();
         },
         timer: setTimeout(() => {
           ticket.phase = 'done';
+          waited('refused');
           leaveQueue(waiter);
           reject(
             clientError('SERVICE_BUSY', 'the gateway is busy with other large requests; try again in a few seconds', {

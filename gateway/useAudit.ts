@@ -1,3 +1,4 @@
+import { describeError, logError } from '../lib/log';
 import type { GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
 import type { Pool } from 'pg';
 import { AuditLedger, type AuditInput } from '../lib/audit/AuditLedger';
@@ -86,7 +87,7 @@ export function useAudit(options: AuditOptions): Audit {
       await ensurePartitions(options.pool);
       await dropExpiredPartitions(options.pool, { retentionMonths, key });
     } catch (e) {
-      process.stderr.write(`audit maintenance failed: ${(e as Error).message}\n`);
+      logError({ event: 'audit maintenance failed', error: describeError(e) });
     }
   };
   return {

@@ -1,6 +1,8 @@
 import type Redis from 'ioredis';
 import type { Consumer } from '../lib/auth/consumer';
 import { HttpError } from '../lib/http/serveGraphQL';
+import { describeError, logWarning } from '../lib/log';
+import { metrics } from '../lib/observability/metrics';
 import type { GatewayPlugin } from './plugin';
 
 /**
@@ -38,7 +40,7 @@ export function useRateLimit(options: RateLimitOptions): RateLimit {
         const [[, n]] = (await options.redis.multi().incr(key).expire(key, WINDOW_SECONDS * 2).exec()) as [[unknown, number]];
         return n;
       } catch (e) {
-        if (!warned) process.stderr.write(`rate limit: Redis unavailable, not limiting (${(e as Error).message})\n`);
+        if (!warned) logWarning({ event: 'rate limit: Redis unavailable, not limiting', error: describeError(e) });
         warned = true;
         return 0;
       }
@@ -58,6 +60,7 @@ export function useRateLimit(options: RateLimitOptions): RateLimit {
     const n = await count(consumer.org, window);
     if (n > options.perMinute) {
       const retryAfter = Math.max(1, Math.ceil((window + 1) * WINDOW_SECONDS - now));
+      metrics.rateLimitRefusals.inc();
       throw new HttpError(429, 'RATE_LIMITED', `rate limit of ${options.perMinute} requests per minute exceeded for ${consumer.org}`, {
         'retry-after': String(retryAfter),
       });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { REQUEST_ID_HEADER } from '../lib/auth/internalToken';
+import { setScopeRequestId } from '../lib/observability/requestScope';
 import type { GatewayPlugin } from './plugin';
 
 /**
@@ -22,6 +23,8 @@ export function useRequestId(options: RequestIdOptions = {}): GatewayPlugin {
     onRequest({ res }) {
       const requestId = generate();
       res.setHeader(RESPONSE_REQUEST_ID_HEADER, requestId);
+      // every log line of this request names it (lib/log.ts)
+      setScopeRequestId(requestId);
       return { requestId };
     },
     onSubgraphRequest({ request, context }) {

@@ -67,6 +67,11 @@ export interface Config {
   /** largest request body the gateway reads (MAX_BODY_BYTES) */
   maxBodyBytes: number;
   /**
+   * bearer token an operator's scraper presents for `GET /metrics` (METRICS_TOKEN, ≥ 32 characters);
+   * unset: /metrics is not served at all
+   */
+  metricsToken: string | null;
+  /**
    * the audit ledger's proof against someone with write access to its database (SPEC §8): the key
    * its chain and anchors are MACed with (AUDIT_HMAC_KEY, never stored in the database) and the
    * directory outside the database where each chain's signed head is appended (AUDIT_CHECKPOINT_DIR)
@@ -212,6 +217,7 @@ export function loadConfig(env: Env = process.env): Config {
     admissionWaitMs: int(env, 'ADMISSION_WAIT_MS', 30_000, 1000, 600_000),
     rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 6000, 1, 10_000_000),
     maxBodyBytes: int(env, 'MAX_BODY_BYTES', 256 * 1024, 1024, 64 * 1024 * 1024),
+    metricsToken: env.METRICS_TOKEN ? secret(env, 'METRICS_TOKEN', '', false) : null,
     audit: {
       hmacKey: secret(env, 'AUDIT_HMAC_KEY', DEVELOPMENT_AUDIT_HMAC_KEY, production),
       checkpointDir: path.resolve(text(env, 'AUDIT_CHECKPOINT_DIR', DEFAULT_AUDIT_CHECKPOINT_DIR)),

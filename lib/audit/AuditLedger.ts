@@ -6,6 +6,8 @@ import { GENESIS_HASH, type AuditRecord } from './hash';
 import type { LedgerKey } from './LedgerKey';
 import { toRow } from './row';
 import { ensurePartitions, migrateAudit } from './schema';
+import { metrics, watchAuditQueue } from '../observability/metrics';
+import { span } from '../observability/spans';
 import { AuditUnavailable } from '../errors';
 
 /**
@@ -74,6 +76,7 @@ export class AuditLedger {
     this.checkpoints = options.checkpoints;
     this.unavailableForMs = options.unavailableForMs ?? 1000;
     this.maxBatchEntries = options.maxBatchEntries ?? 50_000;
+    watchAuditQueue(() => this.queue.reduce((n, p) => n + p.entries.length, 0));
   }
 
   /** the chain this process appends to now (a new one after a write whose outcome is unknown) */
@@ -109,7 +112,10 @@ export class AuditLedger {
           group.push(p);
           size += p.entries.length;
         }
-        await this.commit(group);
+        const startedAt = performance.now();
+        const failedBefore = this.failedAt;
+        await span('audit commit', { 'audit.entries': size, 'audit.requests': group.length }, () => this.commit(group));
+        metrics.auditCommitDuration.observe({ outcome: this.failedAt === failedBefore ? 'ok' : 'failed' }, (performance.now() - startedAt) / 1000);
       }
     } finally {
       this.flushing = false;

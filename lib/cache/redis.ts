@@ -1,4 +1,5 @@
 import Redis from 'ioredis';
+import { describeError, logWarning } from '../log';
 
 /** One Redis connection per process for caches, the consent cache and rate limits. */
 export function createRedis(url: string, keyPrefix: string): Redis {
@@ -10,6 +11,6 @@ export function createRedis(url: string, keyPrefix: string): Redis {
     connectTimeout: 2000,
     lazyConnect: false,
   });
-  redis.on('error', (e) => process.stderr.write(`redis: ${e.message}\n`));
+  redis.on('error', (e) => logWarning({ event: 'redis error', error: describeError(e) }));
   return redis;
 }

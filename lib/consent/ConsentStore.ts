@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type Redis from 'ioredis';
 import type { Pool } from 'pg';
+import { metrics } from '../observability/metrics';
 
 /**
  * Consents of subjects to banks (SPEC §5), durable in PostgreSQL. The platform subgraph writes
@@ -151,6 +152,13 @@ export class ConsentStore {
    * one MGET to Redis, one query for the misses.
    */
   async activeConsents(grantee: string, purpose: string, subjects: readonly string[]): Promise<Map<string, string>> {
+    const active = await this.lookUpActive(grantee, purpose, subjects);
+    metrics.consentChecks.inc({ result: 'active' }, active.size);
+    metrics.consentChecks.inc({ result: 'none' }, subjects.length - active.size);
+    return active;
+  }
+
+  private async lookUpActive(grantee: string, purpose: string, subjects: readonly string[]): Promise<Map<string, string>> {
     const result = new Map<string, string>();
     let misses: readonly string[] = subjects;
     if (this.redis && subjects.length > 0) {

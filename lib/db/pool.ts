@@ -1,4 +1,5 @@
 import { Pool, type PoolConfig } from 'pg';
+import { describeError, logWarning } from '../log';
 
 /**
  * PostgreSQL pool for consents and the audit ledger. Every process speaks to PostgreSQL over the
@@ -8,6 +9,6 @@ import { Pool, type PoolConfig } from 'pg';
 export function createPool(databaseUrl: string, options: Partial<PoolConfig> = {}): Pool {
   const pool = new Pool({ connectionString: databaseUrl, max: 10, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 3000, ...options });
   // An idle client losing its connection must not crash the process; the next query reconnects.
-  pool.on('error', (e) => process.stderr.write(`postgres pool: ${e.message}\n`));
+  pool.on('error', (e) => logWarning({ event: 'postgres pool error', error: describeError(e) }));
   return pool;
 }

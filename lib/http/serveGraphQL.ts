@@ -2,7 +2,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import type { ErrorCode } from '../errors';
-import { describeError, logError } from '../log';
+import { describeError, logError, logger } from '../log';
+import { metrics } from '../observability/metrics';
+import { currentScope, withRequestScope } from '../observability/requestScope';
+import { activeTraceId } from '../observability/spans';
 
 /**
  * The HTTP face shared by the gateway and every subgraph: `POST /graphql` (JSON only, bounded
@@ -44,6 +47,8 @@ export interface ServeGraphQLOptions<TContext extends BaseContext> {
   /** `METHOD /path` → handler, e.g. `GET /healthz` */
   routes?: Record<string, RouteHandler>;
   graphqlPath?: string;
+  /** the service's name in metrics and logs: gateway, a subgraph's name (default graphql) */
+  service?: string;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
@@ -55,7 +60,8 @@ export function sendJson(res: http.ServerResponse, status: number, body: unknown
   res.end(text);
 }
 
-function sendHttpError(res: http.ServerResponse, e: HttpError): void {
+function sendHttpError(res: http.ServerResponse, e: HttpError, service: string): void {
+  metrics.errors.inc({ service, code: e.code });
   sendJson(res, e.status, { errors: [{ message: e.message, extensions: { code: e.code } }] }, e.headers);
 }
 
@@ -107,9 +113,31 @@ export function createGraphQLListener<TContext extends BaseContext>(options: Ser
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const graphqlPath = options.graphqlPath ?? '/graphql';
   const routes = options.routes ?? {};
+  const service = options.service ?? 'graphql';
 
-  return async (req, res) => {
+  // Each request in its own scope: log lines and trace attributes written anywhere below it
+  // (legacy client, cache, error masking) name its request id (lib/observability/requestScope.ts).
+  return (req, res) => withRequestScope(() => serve(req, res));
+
+  async function serve(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const receivedAt = Date.now();
+    // 'finish' comes from the socket, outside this request's async context: keep what names it
+    const scope = currentScope();
+    const traceId = activeTraceId();
+    res.once('finish', () => {
+      metrics.httpRequests.inc({ service, status: String(res.statusCode) });
+      if (!logger.isLevelEnabled('debug')) return;
+      // headers are redacted and the line scrubbed by lib/log.ts; bodies are never logged
+      logger.debug({
+        event: 'request',
+        service,
+        requestId: scope?.requestId,
+        traceId,
+        req: { method: req.method, url: req.url, headers: req.headers },
+        status: res.statusCode,
+        durationMs: Date.now() - receivedAt,
+      });
+    });
     const path = (req.url ?? '/').split('?')[0];
     const route = routes[`${req.method} ${path}`];
     try {
@@ -143,12 +171,13 @@ export function createGraphQLListener<TContext extends BaseContext>(options: Ser
         res.end();
       }
     } catch (e) {
-      if (e instanceof HttpError) return sendHttpError(res, e);
+      if (e instanceof HttpError) return sendHttpError(res, e, service);
       // Never a stack or an internal detail to the client.
       logError({ event: 'unexpected error serving a request', method: req.method, path, error: describeError(e) });
+      metrics.errors.inc({ service, code: 'INTERNAL_SERVER_ERROR' });
       sendJson(res, 500, { errors: [{ message: 'internal error', extensions: { code: 'INTERNAL_SERVER_ERROR' satisfies ErrorCode } }] });
     }
-  };
+  }
 }
 
 export interface Listening {

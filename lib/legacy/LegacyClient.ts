@@ -2,6 +2,9 @@ import CircuitBreaker from 'opossum';
 import { Pool } from 'undici';
 import type { Department } from '../config';
 import { DepartmentUnavailableError } from '../errors';
+import { metrics, watchBreaker } from '../observability/metrics';
+import { countScope } from '../observability/requestScope';
+import { span } from '../observability/spans';
 import { currentBudget } from './requestBudget';
 
 /**
@@ -200,6 +203,7 @@ export class LegacyClient {
   private successes = 0;
   /** calls failed in a row, none of them while another call succeeded */
   private failuresInARow = 0;
+  private readonly unwatchBreaker: () => void;
 
   constructor(options: LegacyClientOptions) {
     this.options = validOptions(options);
@@ -208,6 +212,7 @@ export class LegacyClient {
     this.pool = new Pool(origin, { connections: Math.max(this.options.maxConcurrency, 8), keepAliveTimeout: 30_000, pipelining: 1 });
     this.semaphore = new Semaphore(this.options.maxConcurrency);
     this.breaker = this.newBreaker();
+    this.unwatchBreaker = watchBreaker({ department: this.department, state: () => this.circuitState });
   }
 
   private newBreaker(): CircuitBreaker<[() => Promise<unknown>], unknown> {
@@ -249,7 +254,29 @@ export class LegacyClient {
     return budget.startedAt + rounds * this.options.timeoutMs - budget.reserveMs;
   }
 
+  /**
+   * One call, in a span of its own named by the department (the undici instrumentation's HTTP
+   * spans of its attempts beneath it) and timed by outcome for /metrics.
+   */
   async call<T>(call: LegacyCall<T>): Promise<T> {
+    const startedAt = performance.now();
+    const department = this.department;
+    return span(`legacy ${department}`, { 'credit.department': department, 'legacy.method': call.method, 'legacy.path': call.path }, async (s) => {
+      let outcome = 'ok';
+      try {
+        return await this.callInSlot(call);
+      } catch (e) {
+        const reason = e instanceof DepartmentUnavailableError ? e.reason : '';
+        outcome = reason === 'circuit open' ? 'circuit_open' : /timed out|deadline|no time left|no free slot|not answering/.test(reason) ? 'timeout' : 'failed';
+        s.setAttribute('legacy.outcome', outcome);
+        throw e;
+      } finally {
+        metrics.legacyCallDuration.observe({ department, outcome }, (performance.now() - startedAt) / 1000);
+      }
+    });
+  }
+
+  private async callInSlot<T>(call: LegacyCall<T>): Promise<T> {
     const { timeoutMs, queueTimeoutMs } = this.options;
     const calledAt = Date.now();
     const budgetAt = this.budgetDeadline();
@@ -324,6 +351,8 @@ export class LegacyClient {
     const query = call.query ? `?${new URLSearchParams(Object.entries(call.query).map(([k, v]): [string, string] => [k, String(v)])).toString()}` : '';
     const basePath = new URL(this.options.baseUrl).pathname.replace(/\/$/, '');
     let response: LegacyResponse;
+    // the request's legacy calls, as its subgraph span's attribute (requests reaching the system)
+    countScope('legacyCalls');
     try {
       const res = await this.pool.request({
         method: call.method,
@@ -336,6 +365,7 @@ export class LegacyClient {
       response = { status: res.statusCode, headers: res.headers, body };
     } catch (e) {
       const name = (e as Error)?.name;
+      if (name === 'TimeoutError' || name === 'AbortError') metrics.legacyTimeouts.inc({ department: this.department });
       throw new AttemptError(name === 'TimeoutError' || name === 'AbortError' ? `timed out after ${timeoutMs} ms` : `network error: ${(e as Error).message}`, true);
     }
     if (call.acceptStatus?.(response.status)) {
@@ -353,6 +383,7 @@ export class LegacyClient {
   }
 
   async close(): Promise<void> {
+    this.unwatchBreaker();
     this.breaker.shutdown();
     await this.pool.close();
   }

@@ -2,6 +2,8 @@ import DataLoader from 'dataloader';
 import type { LegacyCache } from '../cache/LegacyCache';
 import type { Department } from '../config';
 import { DepartmentUnavailableError, logDepartmentFailure } from '../errors';
+import { metrics } from '../observability/metrics';
+import { countScope } from '../observability/requestScope';
 import { budgetFor, withBudget } from './requestBudget';
 
 /**
@@ -117,6 +119,12 @@ export function createSectionLoader<K, T>(options: SectionLoaderOptions<K, T>): 
         missIdx.push(i);
       }
     });
+    // keys awaited from another request's fetch count as neither: that fetch counted its miss
+    const hits = keys.length - missIdx.length - awaiting.length;
+    metrics.cacheHits.inc({ department }, hits);
+    metrics.cacheMisses.inc({ department }, missIdx.length);
+    countScope('cacheHits', hits);
+    countScope('cacheMisses', missIdx.length);
 
     // Register this request's fetches before starting them, so concurrent requests join them.
     let settle!: (answers: (Fetched<T> | Error)[]) => void;

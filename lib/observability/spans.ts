@@ -1,4 +1,5 @@
 import { trace, SpanStatusCode, type Attributes, type Span } from '@opentelemetry/api';
+import { currentScope } from './requestScope';
 
 /**
  * Our own spans, through the OpenTelemetry API alone: with no SDK registered (tracing off,
@@ -25,4 +26,21 @@ export function span<T>(name: string, attributes: Attributes, work: (span: Span)
 export function activeTraceId(): string | undefined {
   const ctx = trace.getActiveSpan()?.spanContext();
   return ctx && trace.isSpanContextValid(ctx) ? ctx.traceId : undefined;
+}
+
+/**
+ * A subgraph's request: its HTTP server span (the http instrumentation's) named after the
+ * subgraph, and, once answered, how many legacy calls it made and cache hits it had.
+ */
+export async function inSubgraphSpan<T>(subgraph: string, requestId: string, run: () => Promise<T>): Promise<T> {
+  const s = trace.getActiveSpan();
+  if (!s?.isRecording()) return run();
+  s.updateName(`subgraph ${subgraph}`);
+  s.setAttributes({ 'credit.subgraph': subgraph, 'credit.request_id': requestId });
+  try {
+    return await run();
+  } finally {
+    const scope = currentScope();
+    if (scope) s.setAttributes({ 'legacy.calls': scope.legacyCalls, 'cache.hits': scope.cacheHits, 'cache.misses': scope.cacheMisses });
+  }
 }

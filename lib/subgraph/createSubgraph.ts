@@ -21,6 +21,9 @@ import { createPool } from '../db/pool';
 import { REQUEST_AGE_HEADER, requestWaitedMs, withRequestClock, type RequestClock } from '../legacy/requestBudget';
 import { SCALARS } from '../graphql/scalars';
 import { HttpError, createGraphQLListener, listen, sendJson, type Listening, type RequestArrival } from '../http/serveGraphQL';
+import { metricsPlugin, metricsRoute } from '../observability/metricsRoute';
+import { setScopeRequestId } from '../observability/requestScope';
+import { inSubgraphSpan } from '../observability/spans';
 import { maskError } from './errors';
 
 /**
@@ -114,6 +117,7 @@ export function createSubgraph<TLoaders>(options: SubgraphOptions<TLoaders>): Su
       ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginUsageReportingDisabled(),
       ...(config.production ? [ApolloServerPluginDisableSuggestions()] : []),
+      metricsPlugin<SubgraphContext<TLoaders>>(options.name),
       {
         // Tells the gateway which consent allowed which subject's FINANCING fields (audit ledger).
         async requestDidStart() {
@@ -152,6 +156,7 @@ export function createSubgraph<TLoaders>(options: SubgraphOptions<TLoaders>): Su
       }
       const { consumer } = claims;
       const requestId = (typeof req.headers[REQUEST_ID_HEADER] === 'string' ? (req.headers[REQUEST_ID_HEADER] as string).slice(0, 64) : claims.requestId) || randomUUID();
+      setScopeRequestId(requestId);
       // One batched look-up per request for all the subjects a bank's FINANCING fields touch, by
       // the token's own purpose: a consent for another purpose must not answer (lib/authz/decide).
       const consents = new DataLoader<string, string | null>(async (subjects) => {
@@ -190,9 +195,11 @@ export function createSubgraph<TLoaders>(options: SubgraphOptions<TLoaders>): Su
       const listener = createGraphQLListener({
         apollo,
         context,
-        execute: (ctx, run) => (ctx.clock ? withRequestClock(ctx.clock, run) : run()),
+        execute: (ctx, run) => inSubgraphSpan(options.name, ctx.requestId, () => (ctx.clock ? withRequestClock(ctx.clock, run) : run())),
         maxBodyBytes: options.maxBodyBytes,
+        service: options.name,
         routes: {
+          ...metricsRoute(config.metricsToken),
           'GET /healthz': (_req, res) => sendJson(res, 200, { status: 'ok', subgraph: options.name }),
         },
       });
