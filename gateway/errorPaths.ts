@@ -1,7 +1,7 @@
 import { GraphQLError, getNamedType, isObjectType, type FieldNode, type FragmentDefinitionNode, type GraphQLFormattedError, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
 import { collectSubfields } from 'graphql/execution/collectFields';
 import type { ErrorCode } from '../lib/errors';
-import { SUBJECT_TYPE } from './operationRewrite';
+import { AUDIT_USCC_ALIAS, SUBJECT_TYPE } from './operationRewrite';
 
 /**
  * Errors must point at paths the client selected (SPEC §6 "error at its path"). Execution runs the
@@ -79,7 +79,7 @@ export function repointErrors(input: RepointInput): (GraphQLFormattedError | Gra
       const selected = input.selectedPrefix(e.path as Path);
       // A new GraphQLError: Apollo masks error values that are not GraphQLErrors as internal ones.
       if (selected.path.length < e.path.length) {
-        error = new GraphQLError(refusalMessage(e, selected, input.subjectAt(selected.path)), {
+        error = new GraphQLError(refusalMessage(e, selected, input.subjectAt(selected.path), (e.path as Path).slice(selected.path.length)), {
           path: selected.path.length > 0 ? selected.path : undefined,
           extensions: e.extensions,
           originalError: e instanceof Error ? e : undefined,
@@ -95,11 +95,17 @@ export function repointErrors(input: RepointInput): (GraphQLFormattedError | Gra
   return out;
 }
 
-function refusalMessage(e: GraphQLFormattedError, selected: SelectedPrefix, subject: string | null): string {
+function refusalMessage(e: GraphQLFormattedError, selected: SelectedPrefix, subject: string | null, unselected: Path): string {
   const code = String(e.extensions?.code ?? '');
   if (!DENIAL_CODES.has(code)) return e.message;
   const reason = typeof e.extensions?.reason === 'string' ? e.extensions.reason : null;
-  const what = selected.typeName === SUBJECT_TYPE && subject ? `subject ${subject}` : (selected.coordinate ?? 'the operation');
+  let what = selected.typeName === SUBJECT_TYPE && subject ? `subject ${subject}` : (selected.coordinate ?? 'the operation');
+  // Not the subject's key (the private uscc alias, or uscc the gateway fetches as the entity key) but
+  // a section the gateway fetched for a selected field's @requires (the credit check reads the
+  // departments' sections): name it, the subject itself was not refused.
+  if (selected.typeName === SUBJECT_TYPE && subject && typeof unselected[0] === 'string' && !['uscc', AUDIT_USCC_ALIAS].includes(unselected[0])) {
+    what = `${unselected.filter((k) => typeof k === 'string').join('.')} of subject ${subject} (fetched for a field this operation selects: creditCheck)`;
+  }
   if (code === 'CONSENT_REQUIRED' && reason) return `${what} ${reason}`;
   return `Not authorized to read ${what}${reason ? `: ${reason}` : ''}`;
 }

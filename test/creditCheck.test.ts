@@ -115,6 +115,10 @@ describe('a public consumer', () => {
     const result = body.data.subject.creditCheck;
     expect(ids(result.listsNotChecked)).toEqual(['tax.grade-d']);
     expect(result.listings).toEqual([]);
+    // the tax subgraph refused the D grade in the @requires fetch: said at the subject, naming the field
+    expect(body.errors).toContainEqual(
+      expect.objectContaining({ path: ['subject'], extensions: expect.objectContaining({ code: 'FORBIDDEN' }), message: expect.stringMatching(/^Not authorized to read tax\.rating\.grade of subject \w{18} \(fetched for a field this operation selects: creditCheck\)/) }),
+    );
     // no grade other than the published A reaches the consumer, in data or in errors
     expect(JSON.stringify(body)).not.toMatch(/"grade":"[BMCD]"|"value":"[BMCD]"/);
   });
