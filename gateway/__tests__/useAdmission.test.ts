@@ -1,5 +1,6 @@
 import { GraphQLError, getOperationAST, parse, type GraphQLSchema } from 'graphql';
 import type { OperationDone } from '../plugin';
+import { metrics } from '../../lib/observability/metrics';
 import { useAdmission, type Admission } from '../useAdmission';
 import { loadApiSchema } from './helpers/apiSchema';
 
@@ -142,5 +143,31 @@ describe('admission by subjects in flight', () => {
   it('refuses a bad option at construction, naming it', () => {
     expect(() => useAdmission({ maxSubjectsInFlight: 0 })).toThrow(/maxSubjectsInFlight/);
     expect(() => useAdmission({ maxSubjectsInFlight: 600, maxWaitMs: 0 })).toThrow(/maxWaitMs/);
+  });
+});
+
+describe('admission in /metrics', () => {
+  const waits = async (outcome: string) => (await metrics.admissionWaits.get()).values.find((v) => v.metricName === 'credit_graph_admission_wait_seconds_count' && v.labels.outcome === outcome)?.value ?? 0;
+
+  it('counts each request that waited, by outcome (admitted, refused), and none that did not wait', async () => {
+    jest.useFakeTimers();
+    const admission = useAdmission({ maxSubjectsInFlight: 600, maxWaitMs: 5000 });
+    const before = { admitted: await waits('admitted'), refused: await waits('refused') };
+    const holder = await batch(admission, 500);
+    const waiter = await batch(admission, 300);
+    // 300 + 400 exceed 600 even once the holder leaves: this one waits out its limit
+    const late = await batch(admission, 400);
+    expect([await waits('admitted'), await waits('refused')]).toEqual([before.admitted, before.refused]);
+    await holder.done();
+    await callbacksRun();
+    expect(waiter.state()).toBe('admitted');
+    jest.advanceTimersByTime(5000);
+    await callbacksRun();
+    expect(late.state()).toBe('refused');
+    await late.admitted.catch(() => undefined);
+    expect(await waits('admitted')).toBe(before.admitted + 1);
+    expect(await waits('refused')).toBe(before.refused + 1);
+    await waiter.done();
+    await late.done();
   });
 });
