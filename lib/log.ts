@@ -31,7 +31,7 @@ export const logger = pino(
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
     redact: {
-      paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-internal-token"]', 'headers.authorization', 'token'],
+      paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-credit-internal-token"]', 'headers.authorization', 'token'],
       censor: '[redacted]',
     },
     mixin() {
