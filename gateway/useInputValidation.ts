@@ -14,11 +14,13 @@ import {
   visitWithTypeInfo,
   type DocumentNode,
   type GraphQLSchema,
+  type ValueNode,
   type VariableDefinitionNode,
 } from 'graphql';
 import { clientError } from '../lib/errors';
 import { pageSizeError } from '../lib/graphql/pageSizes';
 import { SCALARS } from '../lib/graphql/scalars';
+import { findInLiteral, findInValue } from '../lib/graphql/storableText';
 import type { GatewayPlugin } from './plugin';
 
 /**
@@ -28,7 +30,9 @@ import type { GatewayPlugin } from './plugin';
  * (lib/graphql/scalars.ts): literals through graphql's ValuesOfCorrectTypeRule, variables through
  * getVariableValues. A bad value anywhere — top level, in a list, deep in an input object — is
  * HTTP 400 BAD_USER_INPUT with the scalar's own message, the same for a literal and a variable.
- * Page sizes (`first:`) are checked against lib/graphql/pageSizes.ts.
+ * Page sizes (`first:`) are checked against lib/graphql/pageSizes.ts. Every string, in any
+ * argument or input field, literal or variable, is refused when no store could hold it
+ * (lib/graphql/storableText.ts), naming the argument.
  */
 
 function badInput(message: string): GraphQLError {
@@ -54,16 +58,31 @@ export function withRealScalars(schema: GraphQLSchema): GraphQLSchema {
   return copy;
 }
 
-/** What one document's walk found: a bad literal, and the `first:` arguments given by variable. */
+/** What one document's walk found: a bad literal, the `first:` arguments given by variable, and where each variable is used. */
 interface DocumentVerdict {
   badLiteral: GraphQLError | null;
   pageSizeVariables: { coordinate: string; variable: string }[];
+  /** variable name → the argument (and path inside it) it feeds, e.g. `input.claim of Mutation.fileObjection` */
+  variableUses: Map<string, { argumentPath: string; coordinate: string }>;
+}
+
+function unstorable(argumentPath: string, coordinate: string, problem: string, variable?: string): GraphQLError {
+  const via = variable ? ` (variable $${variable})` : '';
+  return badInput(`argument ${argumentPath} of ${coordinate}${via} contains ${problem}, which no stored text can hold`);
+}
+
+/** the variables inside an argument's value, with their path in it */
+function variablesIn(node: ValueNode, path: string, found: (name: string, path: string) => void): void {
+  if (node.kind === Kind.VARIABLE) found(node.name.value, path);
+  else if (node.kind === Kind.LIST) node.values.forEach((v, i) => variablesIn(v, `${path}[${i}]`, found));
+  else if (node.kind === Kind.OBJECT) node.fields.forEach((f) => variablesIn(f.value, `${path}.${f.name.value}`, found));
 }
 
 function judgeDocument(schema: GraphQLSchema, document: DocumentNode): DocumentVerdict {
   const [literalError] = validate(schema, document, [ValuesOfCorrectTypeRule], { maxErrors: 1 });
   let badLiteral = literalError ? refusal(literalError) : null;
   const pageSizeVariables: DocumentVerdict['pageSizeVariables'] = [];
+  const variableUses: DocumentVerdict['variableUses'] = new Map();
   const typeInfo = new TypeInfo(schema);
   visit(
     document,
@@ -71,6 +90,13 @@ function judgeDocument(schema: GraphQLSchema, document: DocumentNode): DocumentV
       Argument(node) {
         const parent = typeInfo.getParentType();
         const field = typeInfo.getFieldDef();
+        const directive = typeInfo.getDirective();
+        const where = directive ? `@${directive.name}` : parent && field ? `${getNamedType(parent).name}.${field.name}` : 'the operation';
+        const text = findInLiteral(node.value, node.name.value);
+        if (text) badLiteral ??= unstorable(text.path, where, text.problem);
+        variablesIn(node.value, node.name.value, (name, path) => {
+          if (!variableUses.has(name)) variableUses.set(name, { argumentPath: path, coordinate: where });
+        });
         if (node.name.value !== 'first' || !parent || !field) return;
         const coordinate = `${getNamedType(parent).name}.${field.name}`;
         if (node.value.kind === Kind.VARIABLE) pageSizeVariables.push({ coordinate, variable: node.value.name.value });
@@ -81,7 +107,7 @@ function judgeDocument(schema: GraphQLSchema, document: DocumentNode): DocumentV
       },
     }),
   );
-  return { badLiteral, pageSizeVariables };
+  return { badLiteral, pageSizeVariables, variableUses };
 }
 
 export function useInputValidation(): GatewayPlugin {
@@ -106,6 +132,12 @@ export function useInputValidation(): GatewayPlugin {
       for (const { coordinate, variable } of verdict.pageSizeVariables) {
         const error = pageSizeError(coordinate, coerced[variable]);
         if (error) throw badInput(error.message);
+      }
+      for (const definition of operation?.variableDefinitions ?? []) {
+        const name = definition.variable.name.value;
+        const use = verdict.variableUses.get(name);
+        const text = findInValue(request.variables?.[name], use?.argumentPath ?? `$${name}`);
+        if (text) throw use ? unstorable(text.path, use.coordinate, text.problem, name) : unstorable(text.path, 'the operation', text.problem);
       }
     },
   };

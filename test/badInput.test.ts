@@ -91,9 +91,12 @@ describe('audit trail cursors', () => {
     expect(body.errors?.[0]).toMatchObject({ message: 'after must be a cursor returned by auditTrail', extensions: { code: 'BAD_USER_INPUT' } });
   });
 
-  it('refuses a NUL in a text filter with BAD_USER_INPUT', async () => {
+  it('refuses a NUL in a text filter with BAD_USER_INPUT at the gateway', async () => {
     const { body } = await stack.query(TRAIL, { token: auditor, variables: { f: { consumerOrg: 'a\u0000b' } } });
-    expect(body.errors?.[0]).toMatchObject({ message: 'filter.consumerOrg must be at most 200 characters, without control characters', extensions: { code: 'BAD_USER_INPUT' } });
+    expect(body.errors?.[0]).toMatchObject({
+      message: 'argument filter.consumerOrg of Query.auditTrail (variable $f) contains U+0000 (NUL), which no stored text can hold',
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
   });
 
   it('accepts the cursor a page returned', async () => {
@@ -114,5 +117,57 @@ describe('page sizes', () => {
     expectBadInput(await stack.query(`{ ${selection.replace('%s', String(first))} }`, { token: auditor }), message);
     const variable = await stack.query(`query($n: Int) { ${selection.replace('%s', '$n')} }`, { token: auditor, variables: { n: first } });
     expectBadInput(variable, message);
+  });
+});
+
+describe('text no store can hold', () => {
+  const SIGN = 'mutation Sign($u: USCC!, $t: String!) { signCommitment(uscc: $u, scenario: BIDDING, text: $t) { id } }';
+  const FILE = 'mutation File($i: FileObjectionInput!) { fileObjection(input: $i) { id } }';
+  const NUL = /U\+0000 \(NUL\), which no stored text can hold$/;
+
+  const commitmentCount = async () => (await stack.query(`{ subject(uscc: "${subject}") { commitments { id } } }`, { token: self })).body.data.subject.commitments.length;
+
+  it('refuses a NUL in a String argument, as a literal and as a variable, naming the argument', async () => {
+    const before = await commitmentCount();
+    const literal = await stack.query(`mutation { signCommitment(uscc: "${subject}", scenario: BIDDING, text: "a\\u0000b") { id } }`, { token: self });
+    expectBadInput(literal, /^argument text of Mutation.signCommitment contains /);
+    expectBadInput(literal, NUL);
+    const variable = await stack.query(SIGN, { token: self, variables: { u: subject, t: 'a\u0000b' } });
+    expectBadInput(variable, /^argument text of Mutation.signCommitment \(variable \$t\) contains /);
+    expect(await commitmentCount()).toBe(before);
+  });
+
+  it('refuses a NUL deep in an input object, as a literal field and inside a variable', async () => {
+    const input = { uscc: subject, department: 'MARKET', recordRef: 'R-1', field: 'AdministrativePenalty.fine', claim: 'wrong\u0000fine', evidence: 'receipt' };
+    const variable = await stack.query(FILE, { token: self, variables: { i: input } });
+    expectBadInput(variable, /^argument input.claim of Mutation.fileObjection \(variable \$i\) contains U\+0000/);
+    const nested = await stack.query('mutation File($c: String!) { fileObjection(input: { uscc: "' + subject + '", department: MARKET, recordRef: "R-1", field: "AdministrativePenalty.fine", claim: "x", evidence: $c }) { id } }', {
+      token: self,
+      variables: { c: '\u0000' },
+    });
+    expectBadInput(nested, /^argument input.evidence of Mutation.fileObjection \(variable \$c\) contains U\+0000/);
+    const literal = await stack.query(`mutation { fileObjection(input: { uscc: "${subject}", department: MARKET, recordRef: "R\\u0000", field: "AdministrativePenalty.fine", claim: "x", evidence: "y" }) { id } }`, { token: self });
+    expectBadInput(literal, /^argument input.recordRef of Mutation.fileObjection contains U\+0000/);
+  });
+
+  it('refuses a NUL in a query argument, as a variable and as a literal', async () => {
+    const search = await stack.query('query($n: String!) { searchSubjects(name: $n) { uscc } }', { token: auditor, variables: { n: '有限\u0000' } });
+    expectBadInput(search, /^argument name of Query.searchSubjects \(variable \$n\) contains U\+0000/);
+    const literal = await stack.query('{ searchSubjects(name: "\\u0000") { uscc } }', { token: auditor });
+    expectBadInput(literal, /^argument name of Query.searchSubjects contains U\+0000/);
+  });
+
+  it('refuses an unpaired surrogate (no UTF-8 form) but keeps a paired one', async () => {
+    const lone = await stack.query(SIGN, { token: self, variables: { u: subject, t: 'x\ud800y' } });
+    expectBadInput(lone, /^argument text of Mutation.signCommitment \(variable \$t\) contains an unpaired surrogate U\+D800/);
+    const emoji = await stack.query(SIGN, { token: self, variables: { u: subject, t: '守信承诺 👍' } });
+    expect(emoji.body.errors).toBeUndefined();
+  });
+
+  it('keeps the platform\'s own length limit on commitment text (2000 characters)', async () => {
+    const long = await stack.query(SIGN, { token: self, variables: { u: subject, t: '诺'.repeat(2001) } });
+    expect(long.body.errors?.[0]).toMatchObject({ message: 'text takes at most 2000 characters', extensions: { code: 'BAD_USER_INPUT' } });
+    const fits = await stack.query(SIGN, { token: self, variables: { u: subject, t: '诺'.repeat(2000) } });
+    expect(fits.body.errors).toBeUndefined();
   });
 });

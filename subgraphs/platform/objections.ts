@@ -33,11 +33,13 @@ export function badInput(message: string): GraphQLError {
   return clientError('BAD_USER_INPUT', message);
 }
 
-/** a required free text: not blank, at most MAX_TEXT_CHARS */
+/** a required free text: not blank, at most MAX_TEXT_CHARS (said in the SDL's descriptions) */
 export function text(name: string, value: string | null | undefined): string {
   const trimmed = (value ?? '').trim();
   if (trimmed === '') throw badInput(`${name} must not be empty`);
   if (Array.from(trimmed).length > MAX_TEXT_CHARS) throw badInput(`${name} takes at most ${MAX_TEXT_CHARS} characters`);
+  // the gateway refuses it first; kept here too because PostgreSQL text cannot hold it at all
+  if (trimmed.includes('\u0000')) throw badInput(`${name} must not contain U+0000`);
   return trimmed;
 }
 
