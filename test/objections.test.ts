@@ -14,7 +14,7 @@ let now = new Date('2026-09-29T02:00:00Z'); // 10:00 in Beijing, Tuesday before 
 let a: Subject; // two penalties and a court case
 let b: Subject; // another enterprise with a penalty
 
-const FILE = `mutation F($i: FileObjectionInput!) { fileObjection(input: $i) { id uscc department recordType recordRef dueOn overdue status
+const FILE = `mutation F($i: FileObjectionInput!) { fileObjection(input: $i) { id uscc department recordType recordRef dueOn dueOnBasis overdue status
   phase { __typename ... on ObjectionOpen { status } } } }`;
 const DECIDE = `mutation D($i: DecideObjectionInput!) { decideObjection(input: $i) { id status overdue
   phase { __typename ... on ObjectionCorrected { correction decidedBy { org } } ... on ObjectionRejected { reasons } ... on ObjectionAccepted { note } }
@@ -58,6 +58,7 @@ describe('filing an objection', () => {
       recordType: 'AdministrativePenalty',
       recordRef: a.penalties[0].decisionNumber,
       dueOn: '2026-10-12',
+      dueOnBasis: 'STATE_COUNCIL_SCHEDULE',
       overdue: false,
       status: 'OPEN',
       phase: { __typename: 'ObjectionOpen', status: 'OPEN' },
@@ -177,6 +178,22 @@ describe('filing an objection', () => {
     expect(rejected.body.data.decideObjection).toMatchObject({ status: 'REJECTED', phase: { reasons: '回单金额不足以履行全部义务' } });
   });
 
+  it('files on 2026-12-28 with a provisional deadline in 2027 (a year the calendar package has no schedule for), never an error', async () => {
+    now = new Date('2026-12-28T02:00:00Z');
+    try {
+      const res = await stack.query(FILE, { token: await subjectToken(b), variables: { i: penaltyInput(b) } });
+      expect(res.body.errors).toBeUndefined();
+      // 12-29..12-31, then 元旦 (Fri) and the weekend, 01-04, 01-05
+      expect(res.body.data.fileObjection).toMatchObject({ dueOn: '2027-01-05', dueOnBasis: 'STATUTORY_DAYS_ONLY', status: 'OPEN' });
+      const [row] = await rows('SELECT due_on::text AS due_on, due_provisional FROM objections WHERE id = $1', [res.body.data.fileObjection.id]);
+      expect(row).toEqual({ due_on: '2027-01-05', due_provisional: true });
+      const read = await stack.query('query($id: ID!) { objection(id: $id) { dueOn dueOnBasis } }', { token: await handler('market'), variables: { id: res.body.data.fileObjection.id } });
+      expect(read.body.data.objection).toEqual({ dueOn: '2027-01-05', dueOnBasis: 'STATUTORY_DAYS_ONLY' });
+    } finally {
+      now = new Date('2026-09-29T02:00:00Z');
+    }
+  });
+
   it('records every transition in the audit trail under the subject', async () => {
     const res = await stack.query(
       `query($u: USCC!) { auditTrail(filter: { uscc: $u }, first: 100) { nodes { field decision consumer { role org } } } }`,
@@ -184,7 +201,7 @@ describe('filing an objection', () => {
     );
     const nodes = res.body.data.auditTrail.nodes as { field: string; decision: string; consumer: { role: string } }[];
     const granted = (field: string) => nodes.filter((n) => n.field === field && n.decision === 'GRANTED').length;
-    expect(granted('Mutation.fileObjection')).toBe(3);
+    expect(granted('Mutation.fileObjection')).toBe(3); // b's filing is under b
     expect(granted('Mutation.decideObjection')).toBe(3);
     // refusals are entries too (FORBIDDEN by the court handler)
     expect(nodes.some((n) => n.field === 'Mutation.decideObjection' && n.decision === 'DENIED')).toBe(true);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import type { Department } from '../departments';
 import { clientError, UnreachableCaseError } from '../errors';
-import { dueAfter, isOverdue, mainlandDate, systemClock, type Clock } from './calendar';
+import { dueAfter, isOverdue, mainlandDate, systemClock, type Clock, type DueBasis } from './calendar';
 import { inTransaction, isUniqueViolation, recordEvent, type Actor } from './loopSchema';
 
 /**
@@ -37,6 +37,8 @@ export interface Objection {
   filedAt: Date;
   filedBy: string;
   dueOn: string;
+  /** STATUTORY_DAYS_ONLY: counted without the year's 调休 (calendar.ts); recomputed on every read */
+  dueOnBasis: DueBasis;
   overdue: boolean;
   phase: ObjectionPhase;
 }
@@ -61,13 +63,14 @@ interface Row {
   filed_at: Date;
   filed_by: string;
   due_on: string;
+  due_provisional: boolean;
   decided_at: Date | null;
   decided_by: string | null;
   decided_org: string | null;
   decision_text: string | null;
 }
 
-const COLUMNS = `id, uscc, department, record_type, record_ref, field, claim, evidence, status, filed_at, filed_by, due_on::text AS due_on, decided_at, decided_by, decided_org, decision_text`;
+const COLUMNS = `id, uscc, department, record_type, record_ref, field, claim, evidence, status, filed_at, filed_by, due_on::text AS due_on, due_provisional, decided_at, decided_by, decided_org, decision_text`;
 
 function phaseOf(row: Row): ObjectionPhase {
   const status = row.status;
@@ -108,6 +111,8 @@ export class ObjectionStore {
 
   private toObjection(row: Row, now: Date): Objection {
     const phase = phaseOf(row);
+    // a provisional deadline is counted again: the package in this process may know the year now
+    const due = row.due_provisional ? dueAfter(row.filed_at, OBJECTION_WORKING_DAYS) : { dueOn: row.due_on, basis: 'STATE_COUNCIL_SCHEDULE' as const };
     return {
       id: row.id,
       uscc: row.uscc.trim(),
@@ -119,8 +124,9 @@ export class ObjectionStore {
       evidence: row.evidence,
       filedAt: row.filed_at,
       filedBy: row.filed_by,
-      dueOn: row.due_on,
-      overdue: phase.status === 'OPEN' && isOverdue(row.due_on, now),
+      dueOn: due.dueOn,
+      dueOnBasis: due.basis,
+      overdue: phase.status === 'OPEN' && isOverdue(due.dueOn, now),
       phase,
     };
   }
@@ -128,12 +134,13 @@ export class ObjectionStore {
   async file(input: { uscc: string; department: Department; recordType: string; recordRef: string; field: string; claim: string; evidence: string }, actor: Actor): Promise<Objection> {
     const now = this.clock();
     const id = randomUUID();
+    const due = dueAfter(now, OBJECTION_WORKING_DAYS);
     try {
       const row = await inTransaction(this.pool, async (client) => {
         const { rows } = await client.query<Row>(
-          `INSERT INTO objections (id, uscc, department, record_type, record_ref, field, claim, evidence, status, filed_at, filed_by, due_on)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'OPEN', $9, $10, $11) RETURNING ${COLUMNS}`,
-          [id, input.uscc, input.department, input.recordType, input.recordRef, input.field, input.claim, input.evidence, now, actor.id, dueAfter(now, OBJECTION_WORKING_DAYS)],
+          `INSERT INTO objections (id, uscc, department, record_type, record_ref, field, claim, evidence, status, filed_at, filed_by, due_on, due_provisional)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'OPEN', $9, $10, $11, $12) RETURNING ${COLUMNS}`,
+          [id, input.uscc, input.department, input.recordType, input.recordRef, input.field, input.claim, input.evidence, now, actor.id, due.dueOn, due.basis === 'STATUTORY_DAYS_ONLY'],
         );
         await recordEvent(client, { kind: 'objection', caseId: id, at: now, actor, from: null, to: 'OPEN', note: input.claim });
         return rows[0];
@@ -142,6 +149,19 @@ export class ObjectionStore {
     } catch (e) {
       if (isUniqueViolation(e)) throw clientError('CONFLICT', `an objection to ${input.recordType} ${input.recordRef} is already open; it is answered before another is filed`);
       throw e;
+    }
+  }
+
+  /**
+   * Rewrites the stored provisional deadlines with this process's calendar, at start: the queue's
+   * order, its `overdue` filter and the records' `dispute.dueOn` read the stored day, so an
+   * updated package corrects them too, without a migration.
+   */
+  async refreshProvisionalDeadlines(): Promise<void> {
+    const { rows } = await this.pool.query<{ id: string; filed_at: Date }>(`SELECT id, filed_at FROM objections WHERE due_provisional`);
+    for (const row of rows) {
+      const due = dueAfter(row.filed_at, OBJECTION_WORKING_DAYS);
+      await this.pool.query(`UPDATE objections SET due_on = $2, due_provisional = $3 WHERE id = $1`, [row.id, due.dueOn, due.basis === 'STATUTORY_DAYS_ONLY']);
     }
   }
 

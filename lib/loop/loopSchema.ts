@@ -47,6 +47,9 @@ export async function migrateLoop(pool: Pool): Promise<void> {
       decision_text text,
       CHECK ((status = 'PENDING') = (decided_at IS NULL))
     );
+    -- a deadline counted without its year's 调休 (lib/loop/calendar.ts), recounted on read and at start
+    ALTER TABLE objections ADD COLUMN IF NOT EXISTS due_provisional boolean NOT NULL DEFAULT false;
+    ALTER TABLE repairs ADD COLUMN IF NOT EXISTS due_provisional boolean NOT NULL DEFAULT false;
     CREATE UNIQUE INDEX IF NOT EXISTS repairs_one_pending ON repairs (uscc, list_id) WHERE status = 'PENDING';
     CREATE INDEX IF NOT EXISTS repairs_subject ON repairs (uscc, status);
     CREATE TABLE IF NOT EXISTS commitments (

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Kind, parse } from 'graphql';
 import type { Config } from '../../lib/config';
 import { migrateLoop } from '../../lib/loop/loopSchema';
+import { ObjectionStore } from '../../lib/loop/ObjectionStore';
 import { createSubgraph, type Subgraph } from '../../lib/subgraph/createSubgraph';
 import { loadTypeDefsText } from '../../lib/subgraph/loadTypeDefs';
 import { CreditCheckStore } from '../../lib/credit/CreditCheckStore';
@@ -46,6 +47,7 @@ export function createPlatformSubgraph(config: Config, options: LoopOptions = {}
       await consentStore.migrate();
       await new CreditCheckStore(pool).migrate();
       await migrateLoop(pool);
+      await new ObjectionStore(pool).refreshProvisionalDeadlines();
     },
     // A screen's @requires fetch carries 500 subjects' sections (≈1 KiB each, a debtor with 30
     // court cases ≈10 KiB): 256 KiB would refuse it. Its only client is the gateway; the cap still bounds a request.
