@@ -12,5 +12,11 @@ export function createRedis(url: string, keyPrefix: string): Redis {
     lazyConnect: false,
   });
   redis.on('error', (e) => logWarning({ event: 'redis error', error: describeError(e) }));
+  // Commands queue only while the first connection is made. Once Redis has been lost, a queued
+  // command would wait out the reconnection back-off (up to 2 s) and spend a department's
+  // deadline: it fails at once instead, and callers fall back (issue 15, Redis stopped).
+  redis.once('close', () => {
+    redis.options.enableOfflineQueue = false;
+  });
   return redis;
 }
