@@ -42,6 +42,8 @@ describe('JWKS authentication', () => {
       role: 'bank',
       purpose: 'financing',
       subject: null,
+      // only a government handler's token names a department
+      department: null,
     });
   });
 
