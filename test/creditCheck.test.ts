@@ -1,3 +1,4 @@
+import { DEPARTMENTS } from '../lib/departments';
 import { SCENARIOS, type Scenario } from '../lib/credit/measures';
 import { subjectWhere, subjectsWhere } from '../legacy/world/subjectsWhere';
 import type { Subject } from '../legacy/world/types';
@@ -14,7 +15,9 @@ let stack: Stack;
 let government: string;
 
 beforeAll(async () => {
-  stack = await startStack();
+  // What these tests count is lists, verdicts and legacy calls, not speed: a 500-subject screen
+  // on a busy 2-core machine must not miss a department's deadline (timing is the bench's).
+  stack = await startStack({ env: Object.fromEntries(DEPARTMENTS.map((d) => [`${d.toUpperCase()}_TIMEOUT_MS`, '20000'])) });
   government = await stack.token({ role: 'government', org: 'service-hall-1' });
 }, 60_000);
 
