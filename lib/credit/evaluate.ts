@@ -20,9 +20,19 @@ export interface Listing {
   evidence: EvidenceItem[];
 }
 
+/** an approved 信用修复 (lib/loop/RepairStore.ts): the listing of `listId` that began on `listedSince` is out of the check */
+export interface RepairOverlay {
+  id: string;
+  listId: string;
+  listedSince: string | null;
+  approvedOn: string;
+}
+
 export interface CheckOutcome {
   verdict: Verdict;
   listings: Listing[];
+  /** listings the subject is on in the department's data but repaired: no measure, no verdict */
+  repairedListings: (Listing & { repair: RepairOverlay })[];
   measures: Measure[];
   missingDepartments: Department[];
   listsUndetermined: CreditList[];
@@ -37,6 +47,8 @@ export interface CheckInput {
   mayRead(list: CreditList): boolean;
   asOf: Date;
   lists?: readonly CreditList[];
+  /** the subject's approved repairs: the platform's overlay, department data never rewritten */
+  repairs?: readonly RepairOverlay[];
 }
 
 /** whether the department answered: `<department>Answered` true; false or missing (refused, failed) is not */
@@ -47,6 +59,7 @@ export function departmentAnswered(data: Row, department: Department): boolean {
 export function evaluateCheck(input: CheckInput): CheckOutcome {
   const lists = input.lists ?? CREDIT_LISTS;
   const listings: Listing[] = [];
+  const repairedListings: CheckOutcome['repairedListings'] = [];
   const listsUndetermined: CreditList[] = [];
   const listsNotChecked: CreditList[] = [];
   for (const list of lists) {
@@ -62,7 +75,11 @@ export function evaluateCheck(input: CheckInput): CheckOutcome {
     const matches = matchList(list, input.data, input.asOf);
     if (matches.length === 0) continue;
     const dates = matches.map((m) => m.since).filter((d): d is string => d !== null).sort();
-    listings.push({ list, since: dates[0] ?? null, evidence: matches.flatMap((m) => m.evidence) });
+    const listing = { list, since: dates[0] ?? null, evidence: matches.flatMap((m) => m.evidence) };
+    // the same listing (same list, same beginning) as the one repaired; a later listing is a new one
+    const repair = input.repairs?.find((r) => r.listId === list.id && r.listedSince === listing.since);
+    if (repair) repairedListings.push({ ...listing, repair });
+    else listings.push(listing);
   }
   // 联合激励 is for subjects of good credit: a black listing withholds every red list's incentive.
   const blackListed = listings.some((l) => l.list.kind === 'BLACK');
@@ -70,7 +87,7 @@ export function evaluateCheck(input: CheckInput): CheckOutcome {
     .filter((l) => !(blackListed && l.list.kind === 'RED'))
     .flatMap((l) => measureFor(l.list.id, input.scenario) ?? []);
   const missingDepartments = [...new Set(listsUndetermined.map((l) => l.department))];
-  return { verdict: verdictOf(measures, listsUndetermined.length > 0), listings, measures, missingDepartments, listsUndetermined, listsNotChecked };
+  return { verdict: verdictOf(measures, listsUndetermined.length > 0), listings, repairedListings, measures, missingDepartments, listsUndetermined, listsNotChecked };
 }
 
 /**

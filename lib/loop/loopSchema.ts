@@ -50,6 +50,9 @@ export async function migrateLoop(pool: Pool): Promise<void> {
     -- a deadline counted without its year's 调休 (lib/loop/calendar.ts), recounted on read and at start
     ALTER TABLE objections ADD COLUMN IF NOT EXISTS due_provisional boolean NOT NULL DEFAULT false;
     ALTER TABLE repairs ADD COLUMN IF NOT EXISTS due_provisional boolean NOT NULL DEFAULT false;
+    -- 信用修复: the listing applied for (its since, as the check showed it) and the subject's reasons
+    ALTER TABLE repairs ADD COLUMN IF NOT EXISTS listed_since date;
+    ALTER TABLE repairs ADD COLUMN IF NOT EXISTS reason text NOT NULL DEFAULT '';
     CREATE UNIQUE INDEX IF NOT EXISTS repairs_one_pending ON repairs (uscc, list_id) WHERE status = 'PENDING';
     CREATE INDEX IF NOT EXISTS repairs_subject ON repairs (uscc, status);
     CREATE TABLE IF NOT EXISTS commitments (
@@ -60,6 +63,9 @@ export async function migrateLoop(pool: Pool): Promise<void> {
       signed_at timestamptz NOT NULL,
       signed_by text NOT NULL
     );
+    -- a commitment signed as part of a repair application has no scenario, it names the repair
+    ALTER TABLE commitments ALTER COLUMN scenario DROP NOT NULL;
+    ALTER TABLE commitments ADD COLUMN IF NOT EXISTS repair_id uuid;
     CREATE INDEX IF NOT EXISTS commitments_subject ON commitments (uscc, signed_at DESC);
     CREATE TABLE IF NOT EXISTS loop_events (
       seq bigserial PRIMARY KEY,

@@ -43,6 +43,21 @@ async function checkerFacts(ctx: Context, subject: string): Promise<CheckerFacts
   }
 }
 
+/** who is told that a listing was repaired (public display only shows it gone) */
+function mayKnowRepairs(role: Context['consumer']['role']): boolean {
+  switch (role) {
+    case 'government':
+    case 'subject':
+      return true;
+    case 'public':
+    case 'bank':
+    case 'auditor':
+      return false;
+    default:
+      throw new UnreachableCaseError(role);
+  }
+}
+
 const listingView = (l: Listing) => ({
   list: listView(l.list),
   department: departmentConstant(l.list.department),
@@ -54,7 +69,8 @@ const listingView = (l: Listing) => ({
 export async function creditCheck(subject: Row & { uscc: string }, args: { scenario: Scenario }, ctx: Context) {
   const facts = await checkerFacts(ctx, subject.uscc);
   const checkedAt = new Date();
-  const outcome: CheckOutcome = evaluateCheck({ scenario: args.scenario, data: subject, mayRead: (list) => mayReadList(list, facts), asOf: checkedAt });
+  const repairs = await ctx.loaders.approvedRepairs.load(subject.uscc);
+  const outcome: CheckOutcome = evaluateCheck({ scenario: args.scenario, data: subject, mayRead: (list) => mayReadList(list, facts), asOf: checkedAt, repairs });
   const id = randomUUID();
   const record: CheckRecord = {
     id,
@@ -80,6 +96,10 @@ export async function creditCheck(subject: Row & { uscc: string }, args: { scena
     verdict: outcome.verdict,
     checkedAt: checkedAt.toISOString(),
     listings: outcome.listings.map(listingView),
+    // 信用修复 taken out of the check; named to the government and the subject, not in public display
+    repairedListings: mayKnowRepairs(ctx.consumer.role)
+      ? outcome.repairedListings.map((l) => ({ list: listView(l.list), since: l.since, repair: { id: l.repair.id, approvedOn: l.repair.approvedOn } }))
+      : [],
     measures: outcome.measures.map(measureView),
     missingDepartments: record.missingDepartments,
     listsUndetermined: outcome.listsUndetermined.map(listView),

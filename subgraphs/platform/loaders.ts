@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import type { RequestInfo, SubgraphResources } from '../../lib/subgraph/createSubgraph';
 import { CREDIT_CHECK_READS_EXTENSION, type CheckRead } from '../../lib/credit/checkReads';
 import { CreditCheckStore, type CheckRecord } from '../../lib/credit/CreditCheckStore';
+import { approvedRepairs, type ApprovedRepair } from '../../lib/loop/RepairStore';
 
 export { CREDIT_CHECK_READS_EXTENSION, type CheckRead };
 
@@ -10,6 +11,8 @@ export interface PlatformLoaders {
   /** every check of the request is recorded in one INSERT (a 500-bidder screen is one statement) */
   recordCheck: DataLoader<CheckRecord, void>;
   checkReads: CheckRead[];
+  /** a subject's approved repairs (信用修复), the overlay its checks apply: one query per request */
+  approvedRepairs: DataLoader<string, ApprovedRepair[]>;
 }
 
 export function createLoaders(_request: RequestInfo, resources: SubgraphResources): PlatformLoaders {
@@ -24,5 +27,6 @@ export function createLoaders(_request: RequestInfo, resources: SubgraphResource
       { cache: false, maxBatchSize: 500 },
     ),
     checkReads: [],
+    approvedRepairs: new DataLoader((usccs) => approvedRepairs(resources.pool, usccs), { maxBatchSize: 500 }),
   };
 }

@@ -3,6 +3,8 @@ import type { Config } from '../../lib/config';
 import { systemClock, type Clock } from '../../lib/loop/calendar';
 import { CommitmentStore } from '../../lib/loop/CommitmentStore';
 import { ObjectionStore } from '../../lib/loop/ObjectionStore';
+import { RepairStore } from '../../lib/loop/RepairStore';
+import { applyForRepair, decideRepair, repair, repairs, repairTypes } from './repairs';
 import { commitmentTypes, signCommitment, subjectCommitments } from './commitments';
 import { decideObjection, fileObjection, objection, objectionTypes, objections, type LoopContext } from './objections';
 
@@ -19,12 +21,15 @@ export interface LoopOptions {
 export interface LoopServices {
   objections: ObjectionStore;
   commitments: CommitmentStore;
+  repairs: RepairStore;
   config: Config;
+  /** the same clock the stores use (a repair's earliest day is counted on it) */
+  clock: Clock;
 }
 
 export function loopServices(pool: Pool, config: Config, options: LoopOptions): LoopServices {
   const clock = options.clock ?? systemClock;
-  return { objections: new ObjectionStore(pool, clock), commitments: new CommitmentStore(pool, clock), config };
+  return { objections: new ObjectionStore(pool, clock), commitments: new CommitmentStore(pool, clock), repairs: new RepairStore(pool, clock), config, clock };
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- args are typed per resolver below
@@ -33,12 +38,16 @@ type Resolver = (parent: any, args: any, ctx: any) => unknown;
 const queries: Record<string, Resolver> = {
   objection: (_, args: { id: string }, ctx) => objection(ctx, args.id),
   objections: (_, args: Parameters<typeof objections>[1], ctx) => objections(ctx, args),
+  repair: (_, args: { id: string }, ctx) => repair(ctx, args.id),
+  repairs: (_, args: Parameters<typeof repairs>[1], ctx) => repairs(ctx, args),
 };
 
 const mutations: Record<string, Resolver> = {
   fileObjection: (_, args: { input: Parameters<typeof fileObjection>[1] }, ctx) => fileObjection(ctx, args.input),
   decideObjection: (_, args: { input: Parameters<typeof decideObjection>[1] }, ctx) => decideObjection(ctx, args.input),
   signCommitment: (_, args: Parameters<typeof signCommitment>[1], ctx) => signCommitment(ctx, args),
+  applyForRepair: (_, args: { input: Parameters<typeof applyForRepair>[1] }, ctx) => applyForRepair(ctx, args.input),
+  decideRepair: (_, args: { input: Parameters<typeof decideRepair>[1] }, ctx) => decideRepair(ctx, args.input),
 };
 
 /** the platform's resolver map with the loop's fields added */
@@ -47,6 +56,7 @@ export function withLoopResolvers<M extends { Query?: object; Mutation?: object;
     ...map,
     ...objectionTypes,
     ...commitmentTypes,
+    ...repairTypes,
     Query: { ...map.Query, ...queries },
     Mutation: { ...map.Mutation, ...mutations },
     Subject: { ...map.Subject, commitments: subjectCommitments },

@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Kind, parse } from 'graphql';
+import { parse } from 'graphql';
 import type { Config } from '../../lib/config';
 import { migrateLoop } from '../../lib/loop/loopSchema';
 import { ObjectionStore } from '../../lib/loop/ObjectionStore';
+import { RepairStore } from '../../lib/loop/RepairStore';
 import { createSubgraph, type Subgraph } from '../../lib/subgraph/createSubgraph';
 import { loadTypeDefsText } from '../../lib/subgraph/loadTypeDefs';
 import { CreditCheckStore } from '../../lib/credit/CreditCheckStore';
@@ -12,6 +13,7 @@ import { CREDIT_CHECK_READS_EXTENSION, createLoaders } from './loaders';
 import { loopServices, withLoopResolvers, type LoopOptions } from './loop';
 import { resolvers } from './resolvers';
 import { withAuditVerification } from './auditVerification';
+import { CHECK_REQUIRES } from './checkRequires';
 
 // department: true for the Department enum and Source the credit check re-declares (creditCheck.graphql)
 export const typeDefs = parse(
@@ -20,19 +22,8 @@ export const typeDefs = parse(
 
 const CREDIT_CHECK_MAX_BODY_BYTES = 16 * 1024 * 1024;
 
-/** the `@requires` selection of Subject.creditCheck, as the SDL declares it */
-function creditCheckRequires(): string {
-  for (const def of typeDefs.definitions) {
-    if (!('fields' in def) || def.name?.value !== 'Subject') continue;
-    const field = def.fields?.find((f) => f.name.value === 'creditCheck');
-    const arg = field?.directives?.find((d) => d.name.value === 'requires')?.arguments?.[0]?.value;
-    if (arg?.kind === Kind.STRING) return arg.value;
-  }
-  throw new Error('Subject.creditCheck has no @requires');
-}
-
 // A rule reading a field the gateway is not asked for would see it missing: refuse to start.
-validateCatalogue({ requires: creditCheckRequires() });
+validateCatalogue({ requires: CHECK_REQUIRES });
 
 export function createPlatformSubgraph(config: Config, options: LoopOptions = {}): Subgraph {
   return createSubgraph({
@@ -48,6 +39,7 @@ export function createPlatformSubgraph(config: Config, options: LoopOptions = {}
       await new CreditCheckStore(pool).migrate();
       await migrateLoop(pool);
       await new ObjectionStore(pool).refreshProvisionalDeadlines();
+      await new RepairStore(pool).refreshProvisionalDeadlines();
     },
     // A screen's @requires fetch carries 500 subjects' sections (≈1 KiB each, a debtor with 30
     // court cases ≈10 KiB): 256 KiB would refuse it. Its only client is the gateway; the cap still bounds a request.
