@@ -12,6 +12,7 @@ import { fanOut } from './scenarios/fanOut';
 import { hungDepartment } from './scenarios/hungDepartment';
 import { memory } from './scenarios/memory';
 import { overhead } from './scenarios/overhead';
+import { replicas } from './scenarios/replicas';
 import { scale } from './scenarios/scale';
 import { subjectLimit } from './scenarios/subjectLimit';
 import { worldGeneration } from './scenarios/world';
@@ -23,7 +24,7 @@ import { worldGeneration } from './scenarios/world';
  * and latency.svg, and stops every process it started — also on error and Ctrl-C.
  *
  * BENCH_QUICK=1 shortens every duration (for development; figures indicative only);
- * BENCH_ONLY=fanOut,batching runs a subset (fanOut, batching, scale, overhead, memory, hungDepartment, subjectLimit, world).
+ * BENCH_ONLY=fanOut,batching runs a subset (fanOut, batching, scale, overhead, memory, replicas, hungDepartment, subjectLimit, world).
  */
 
 const SCENARIOS: [string, (ctx: BenchContext) => Promise<ScenarioResult>][] = [
@@ -32,6 +33,8 @@ const SCENARIOS: [string, (ctx: BenchContext) => Promise<ScenarioResult>][] = [
   ['scale', scale],
   ['overhead', overhead],
   ['memory', memory],
+  // issue 15: a second gateway replica beside the stack's, both behind HAProxy
+  ['replicas', replicas],
   // last: it leaves a circuit to close again, and takes its cold subjects outside memory's rotation
   ['hungDepartment', hungDepartment],
   // asks no legacy system: anywhere would do; last, so its refusals weigh on no other figure
