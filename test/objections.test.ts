@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { listsOf } from './harness/creditOracle';
 import { startStack, type Stack } from './harness/stack';
 import type { Subject } from '../legacy/world/types';
 
@@ -13,6 +14,7 @@ let stack: Stack;
 let now = new Date('2026-09-29T02:00:00Z'); // 10:00 in Beijing, Tuesday before National Day
 let a: Subject; // two penalties and a court case
 let b: Subject; // another enterprise with a penalty
+let c: Subject; // on 严重违法失信企业 by one penalty alone: the penalty is the check's evidence
 
 const FILE = `mutation F($i: FileObjectionInput!) { fileObjection(input: $i) { id uscc department recordType recordRef dueOn dueOnBasis overdue status
   phase { __typename ... on ObjectionOpen { status } } } }`;
@@ -42,7 +44,9 @@ beforeAll(async () => {
   const subjects = Array.from({ length: stack.world.size }, (_, i) => stack.world.subject(i)).filter((s) => s.enterprise && s.uscc.startsWith('91'));
   a = subjects.find((s) => s.penalties.length >= 2 && s.court.enforcement.length > 0)!;
   b = subjects.find((s) => s !== a && s.penalties.length > 0)!;
-  expect(a && b).toBeTruthy();
+  const serious = (s: Subject) => s.penalties.filter((p) => p.kind.includes('没收违法所得') && p.fineFen >= 10_000_000);
+  c = subjects.find((s) => s !== a && s !== b && listsOf(s).join(',') === 'market.serious-violation' && serious(s).length === 1 && s.abnormal.length === 0)!;
+  expect(a && b && c).toBeTruthy();
 });
 afterAll(() => stack?.stop());
 
@@ -205,5 +209,47 @@ describe('filing an objection', () => {
     expect(granted('Mutation.decideObjection')).toBe(3);
     // refusals are entries too (FORBIDDEN by the court handler)
     expect(nodes.some((n) => n.field === 'Mutation.decideObjection' && n.decision === 'DENIED')).toBe(true);
+  });
+});
+
+describe('disputed evidence in the credit check', () => {
+  const CHECK = `query($u: USCC!) { subject(uscc: $u) { creditCheck(scenario: PROCUREMENT) { listings { list { id } disputed
+    evidence { field value dispute { id status dueOn } } } } } }`;
+  const listing = async (token: string) => {
+    const res = await stack.query(CHECK, { token, variables: { u: c.uscc } });
+    // a public checker's refused tax grade is reported beside the check (README); the check stands
+    expect(res.body.errors?.every((e: { extensions?: { code?: string } }) => e.extensions?.code === 'FORBIDDEN') ?? true).toBe(true);
+    return res.body.data.subject.creditCheck.listings.find((l: { list: { id: string } }) => l.list.id === 'market.serious-violation');
+  };
+
+  it('names the open objection on each value of the disputed record, for every checker who sees the evidence, until it is decided', async () => {
+    const penalty = c.penalties.find((p) => p.kind.includes('没收违法所得') && p.fineFen >= 10_000_000)!;
+    const government = await stack.token({ role: 'government', org: 'procurement-center-2' });
+    const before = await listing(government);
+    expect(before.disputed).toBe(false);
+    expect(before.evidence.every((e: { dispute: unknown }) => e.dispute === null)).toBe(true);
+
+    const filed = await stack.query(FILE, { token: await subjectToken(c), variables: { i: penaltyInput(c, c.penalties.indexOf(penalty)) } });
+    const id = filed.body.data.fileObjection.id;
+    for (const token of [government, await stack.token({ role: 'public' }), await subjectToken(c)]) {
+      const during = await listing(token);
+      expect(during.disputed).toBe(true);
+      expect(during.evidence.map((e: { field: string }) => e.field)).toContain('AdministrativePenalty.decisionNumber');
+      expect(during.evidence.every((e: { dispute: unknown }) => JSON.stringify(e.dispute) === JSON.stringify({ id, status: 'OPEN', dueOn: '2026-10-12' }))).toBe(true);
+    }
+
+    await stack.query(DECIDE, { token: await handler('market'), variables: { i: { id, uscc: c.uscc, decision: 'REJECTED', text: '处罚决定已生效' } } });
+    const after = await listing(government);
+    expect(after.disputed).toBe(false);
+    expect(after.evidence.every((e: { dispute: unknown }) => e.dispute === null)).toBe(true);
+  });
+
+  it('does not mark a listing for an objection to another record of the subject', async () => {
+    const other = c.penalties.findIndex((p) => !(p.kind.includes('没收违法所得') && p.fineFen >= 10_000_000));
+    if (other < 0) return expect(c.penalties).toHaveLength(1); // nothing else to object to
+    const filed = await stack.query(FILE, { token: await subjectToken(c), variables: { i: penaltyInput(c, other) } });
+    expect(filed.body.errors).toBeUndefined();
+    const during = await listing(await stack.token({ role: 'government', org: 'procurement-center-2' }));
+    expect(during.disputed).toBe(false);
   });
 });

@@ -1,4 +1,5 @@
 import type { Condition, CreditList, ListRule } from './lists';
+import { DISPUTABLE_RECORDS, isDisputableType } from '../loop/disputableRecords';
 import { RECORD_SETS } from './recordSets';
 
 /**
@@ -16,6 +17,12 @@ export interface EvidenceItem {
   value: string | null;
   /** the section's provenance as its department reported it */
   source: Row | null;
+  /**
+   * the record the value comes from, as an objection names it (lib/loop/disputableRecords.ts):
+   * its type and the department's identifier, when it is among the check's data (a customs
+   * profile is one per subject: null ref)
+   */
+  record: { type: string; ref: string | null };
 }
 
 export interface Match {
@@ -69,6 +76,7 @@ export function matchList(list: CreditList, data: Row, asOf: Date): Match[] {
     if (!found) return [];
     const rows = rule.newestBy ? newest(found.rows, rule.newestBy) : found.rows;
     const { recordType } = RECORD_SETS[rule.records];
+    const refField = isDisputableType(recordType) ? DISPUTABLE_RECORDS[recordType].ref : null;
     return rows
       .filter((row) => rule.where.every((c) => holds(c, row, asOf)))
       .map((row) => ({
@@ -78,6 +86,7 @@ export function matchList(list: CreditList, data: Row, asOf: Date): Match[] {
           field,
           value: row[field] === null || row[field] === undefined ? null : String(row[field]),
           source: found.source,
+          record: { type: recordType, ref: refField && row[refField] !== null && row[refField] !== undefined ? String(row[refField]) : null },
         })),
       }));
   });

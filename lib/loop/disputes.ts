@@ -68,3 +68,29 @@ export function disputeResolvers(department: Department): Record<string, { dispu
     ]),
   );
 }
+
+/** an open objection as the credit check matches it against its evidence */
+export interface OpenObjection {
+  id: string;
+  department: string;
+  recordType: string;
+  recordRef: string;
+  dueOn: string;
+}
+
+/**
+ * The open objections of many subjects in one query (a 500-bidder screen), per subject: the
+ * credit check names the disputed records among its evidence (标注异议 in the check).
+ */
+export async function openObjectionsOf(pool: Pool, usccs: readonly string[]): Promise<OpenObjection[][]> {
+  const { rows } = await pool.query<{ id: string; uscc: string; department: string; record_type: string; record_ref: string; due_on: string }>(
+    `SELECT id, uscc, department, record_type, record_ref, due_on::text AS due_on FROM objections WHERE status = 'OPEN' AND uscc = ANY($1::char(18)[])`,
+    [usccs],
+  );
+  const bySubject = new Map<string, OpenObjection[]>();
+  for (const r of rows) {
+    const uscc = r.uscc.trim();
+    bySubject.set(uscc, [...(bySubject.get(uscc) ?? []), { id: r.id, department: r.department, recordType: r.record_type, recordRef: r.record_ref, dueOn: r.due_on }]);
+  }
+  return usccs.map((u) => bySubject.get(u) ?? []);
+}

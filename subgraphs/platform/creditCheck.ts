@@ -4,7 +4,8 @@ import type { CheckRecord } from '../../lib/credit/CreditCheckStore';
 import { CREDIT_LISTS } from '../../lib/credit/lists';
 import { CATALOGUE_VERSION, evaluateCheck, type CheckOutcome, type Listing } from '../../lib/credit/evaluate';
 import type { Scenario } from '../../lib/credit/measures';
-import type { Row } from '../../lib/credit/rules';
+import type { EvidenceItem, Row } from '../../lib/credit/rules';
+import type { OpenObjection } from '../../lib/loop/disputes';
 import { departmentConstant } from '../../lib/departments';
 import { UnreachableCaseError, clientError } from '../../lib/errors';
 import type { SubgraphContext } from '../../lib/subgraph/createSubgraph';
@@ -58,18 +59,33 @@ function mayKnowRepairs(role: Context['consumer']['role']): boolean {
   }
 }
 
-const listingView = (l: Listing) => ({
-  list: listView(l.list),
-  department: departmentConstant(l.list.department),
-  since: l.since,
-  evidence: l.evidence.map((e) => ({ field: e.coordinate, value: e.value, source: e.source })),
-});
+/**
+ * The open objection on the record a value comes from (标注异议 in the check): same department,
+ * record type and identifier; a customs profile is the subject's only one, whatever its code.
+ */
+function disputeOf(item: EvidenceItem, department: string, open: readonly OpenObjection[]) {
+  const found = open.find(
+    (o) => o.department === department && o.recordType === item.record.type && (item.record.type === 'CustomsProfile' || o.recordRef === item.record.ref),
+  );
+  return found ? { id: found.id, status: 'OPEN' as const, dueOn: found.dueOn } : null;
+}
+
+function listingView(l: Listing, open: readonly OpenObjection[]) {
+  const evidence = l.evidence.map((e) => ({ field: e.coordinate, value: e.value, source: e.source, dispute: disputeOf(e, l.list.department, open) }));
+  return {
+    list: listView(l.list),
+    department: departmentConstant(l.list.department),
+    since: l.since,
+    evidence,
+    disputed: evidence.some((e) => e.dispute !== null),
+  };
+}
 
 /** `Subject.creditCheck(scenario)`: `subject` carries the `@requires` sections as the gateway fetched them. */
 export async function creditCheck(subject: Row & { uscc: string }, args: { scenario: Scenario }, ctx: Context) {
   const facts = await checkerFacts(ctx, subject.uscc);
   const checkedAt = new Date();
-  const repairs = await ctx.loaders.approvedRepairs.load(subject.uscc);
+  const [repairs, open] = await Promise.all([ctx.loaders.approvedRepairs.load(subject.uscc), ctx.loaders.openObjections.load(subject.uscc)]);
   const outcome: CheckOutcome = evaluateCheck({ scenario: args.scenario, data: subject, mayRead: (list) => mayReadList(list, facts), asOf: checkedAt, repairs });
   const id = randomUUID();
   const record: CheckRecord = {
@@ -95,7 +111,7 @@ export async function creditCheck(subject: Row & { uscc: string }, args: { scena
     scenario: args.scenario,
     verdict: outcome.verdict,
     checkedAt: checkedAt.toISOString(),
-    listings: outcome.listings.map(listingView),
+    listings: outcome.listings.map((l) => listingView(l, open)),
     // 信用修复 taken out of the check; named to the government and the subject, not in public display
     repairedListings: mayKnowRepairs(ctx.consumer.role)
       ? outcome.repairedListings.map((l) => ({ list: listView(l.list), since: l.since, repair: { id: l.repair.id, approvedOn: l.repair.approvedOn } }))

@@ -3,6 +3,7 @@ import type { RequestInfo, SubgraphResources } from '../../lib/subgraph/createSu
 import { CREDIT_CHECK_READS_EXTENSION, type CheckRead } from '../../lib/credit/checkReads';
 import { CreditCheckStore, type CheckRecord } from '../../lib/credit/CreditCheckStore';
 import { approvedRepairs, type ApprovedRepair } from '../../lib/loop/RepairStore';
+import { openObjectionsOf, type OpenObjection } from '../../lib/loop/disputes';
 
 export { CREDIT_CHECK_READS_EXTENSION, type CheckRead };
 
@@ -13,6 +14,8 @@ export interface PlatformLoaders {
   checkReads: CheckRead[];
   /** a subject's approved repairs (信用修复), the overlay its checks apply: one query per request */
   approvedRepairs: DataLoader<string, ApprovedRepair[]>;
+  /** a subject's open objections, which the check names among its evidence: one query per request */
+  openObjections: DataLoader<string, OpenObjection[]>;
 }
 
 export function createLoaders(_request: RequestInfo, resources: SubgraphResources): PlatformLoaders {
@@ -28,5 +31,6 @@ export function createLoaders(_request: RequestInfo, resources: SubgraphResource
     ),
     checkReads: [],
     approvedRepairs: new DataLoader((usccs) => approvedRepairs(resources.pool, usccs), { maxBatchSize: 500 }),
+    openObjections: new DataLoader((usccs) => openObjectionsOf(resources.pool, usccs), { maxBatchSize: 500 }),
   };
 }
