@@ -25,7 +25,7 @@ export interface Backend {
 
 export interface HaproxyOptions {
   backends: Backend[];
-  /** health-check interval; a replica is down after 2 failed checks, up after `rise` good ones */
+  /** health-check interval; a replica is down after 3 failed checks, up after `rise` good ones */
   checkIntervalMs?: number;
   rise?: number;
 }
@@ -46,10 +46,13 @@ export function haproxyConfig(options: HaproxyOptions): string {
     // above every gateway deadline: a slow answer is the gateway's to give, not a balancer 504
     '  timeout server 120s',
     '  timeout http-keep-alive 10s',
+    // without it a check must finish within `inter`: a busy but healthy replica on a loaded machine
+    // would be marked down, and with the other one restarting, no server would be left
+    '  timeout check 2s',
     '  retries 3',
     '  option redispatch 1',
     '  retry-on conn-failure empty-response',
-    `  default-server inter ${inter} fastinter ${Math.max(100, Math.floor(inter / 2))} fall 2 rise ${options.rise ?? 1}`,
+    `  default-server inter ${inter} fastinter ${Math.max(100, Math.floor(inter / 2))} fall 3 rise ${options.rise ?? 1}`,
   ];
   for (const b of options.backends) {
     lines.push(
