@@ -1,11 +1,16 @@
 import { Client } from 'pg';
+import { listsOf } from './harness/creditOracle';
 import { startStack, type Stack } from './harness/stack';
+import type { Subject } from '../legacy/world/types';
 
 /** 信用承诺 over the real stack (issue 12): signed by the subject itself, public, audited. */
 
 let stack: Stack;
 let uscc: string;
 let other: string;
+let now = new Date('2026-09-29T02:00:00Z');
+let listed: Subject; // on 严重违法失信企业 by one penalty alone
+let penaltyOn: string; // the day that listing began
 
 const SIGN = `mutation S($u: USCC!, $s: CheckScenario!, $t: String!) { signCommitment(uscc: $u, scenario: $s, text: $t) { id uscc scenario text signedAt } }`;
 
@@ -20,9 +25,13 @@ async function count(subject: string): Promise<number> {
 }
 
 beforeAll(async () => {
-  stack = await startStack({ clock: () => new Date('2026-09-29T02:00:00Z') });
+  stack = await startStack({ clock: () => now });
   uscc = stack.world.subject(0).uscc;
   other = stack.world.subject(1).uscc;
+  const serious = (s: Subject) => s.penalties.filter((p) => p.kind.includes('没收违法所得') && p.fineFen >= 10_000_000);
+  const all = Array.from({ length: stack.world.size }, (_, i) => stack.world.subject(i));
+  listed = all.find((s) => listsOf(s).join(',') === 'market.serious-violation' && s.abnormal.length === 0 && serious(s).length === 1)!;
+  penaltyOn = serious(listed)[0].decidedOn;
 });
 afterAll(() => stack?.stop());
 
@@ -57,5 +66,39 @@ describe('signing a credit commitment', () => {
       variables: { u: uscc },
     });
     expect(res.body.data.auditTrail.nodes).toContainEqual({ decision: 'GRANTED', consumer: { role: 'subject' } });
+  });
+});
+
+describe('a commitment breached by a later black listing', () => {
+  const READ = `query($u: USCC!) { subject(uscc: $u) { commitments { text signedAt breached breachedBy { list { id name } since } } } }`;
+  const dayBefore = (day: string, days: number) => new Date(Date.parse(`${day}T02:00:00Z`) - days * 86_400_000);
+
+  it('flags a commitment signed before the listing began, naming the listing, for every reader; not one signed after', async () => {
+    const token = await stack.token({ role: 'subject', subject: listed.uscc });
+    now = dayBefore(penaltyOn, 30);
+    const before = await stack.query(SIGN, { token, variables: { u: listed.uscc, s: 'BIDDING', t: '承诺依法经营（列入前）' } });
+    now = new Date('2026-09-29T02:00:00Z');
+    const after = await stack.query(SIGN, { token, variables: { u: listed.uscc, s: 'PROCUREMENT', t: '承诺依法经营（列入后）' } });
+    expect(before.body.errors).toBeUndefined();
+    expect(after.body.errors).toBeUndefined();
+    for (const reader of [await stack.token({ role: 'public' }), token, await stack.token({ role: 'government', org: 'procurement-center-3' })]) {
+      const res = await stack.query(READ, { token: reader, variables: { u: listed.uscc } });
+      const byText = Object.fromEntries(res.body.data.subject.commitments.map((c: { text: string }) => [c.text, c]));
+      expect(byText['承诺依法经营（列入前）']).toMatchObject({ breached: true, breachedBy: [{ list: { id: 'market.serious-violation', name: '严重违法失信企业' }, since: penaltyOn }] });
+      expect(byText['承诺依法经营（列入后）']).toMatchObject({ breached: false, breachedBy: [] });
+    }
+  });
+
+  it('does not flag a commitment of a subject on no black list', async () => {
+    const clean = Array.from({ length: 50 }, (_, i) => stack.world.subject(i + 2)).find((s) => listsOf(s).every((l) => l === 'tax.grade-a'))!;
+    now = new Date('2001-01-01T02:00:00Z');
+    try {
+      const signed = await stack.query(SIGN, { token: await stack.token({ role: 'subject', subject: clean.uscc }), variables: { u: clean.uscc, s: 'HONORS', t: '承诺守信' } });
+      expect(signed.body.errors).toBeUndefined();
+    } finally {
+      now = new Date('2026-09-29T02:00:00Z');
+    }
+    const res = await stack.query(READ, { token: await stack.token({ role: 'public' }), variables: { u: clean.uscc } });
+    expect(res.body.data.subject.commitments).toEqual([expect.objectContaining({ breached: false, breachedBy: [] })]);
   });
 });

@@ -1,27 +1,31 @@
 import type { Consumer } from '../../lib/auth/consumer';
 import { INTERNAL_TOKEN_HEADER, REQUEST_ID_HEADER, signInternalToken } from '../../lib/auth/internalToken';
-import { departmentAnswered, evaluateCheck, type Listing } from '../../lib/credit/evaluate';
+import { departmentAnswered, evaluateCheck, type Listing, type RepairOverlay } from '../../lib/credit/evaluate';
 import type { CreditList } from '../../lib/credit/lists';
+import type { Department } from '../../lib/departments';
 import { clientError } from '../../lib/errors';
 import { mayReadList } from './creditAccess';
 import { requiresOf } from './checkRequires';
 
 /**
- * Is the subject on this list now? Answered by the credit check's own machinery, as a check by the
- * consumer would answer it: the designating department's subgraph is asked for the sections the
- * check's `@requires` reads, as that consumer (the internal token states it, so the department's
- * shield applies), and the list's rule is evaluated on them. Nothing of the data is kept.
+ * Which of these lists is the subject on now? Answered by the credit check's own machinery, as a
+ * check by the consumer would answer it: each designating department's subgraph is asked (in
+ * parallel, once per department) for the sections the check's `@requires` reads, as that consumer
+ * (the internal token states it, so the department's shield applies), and the lists' rules are
+ * evaluated on them — a repair application's listing, a commitment's breach. Nothing is kept.
  */
 
-export interface ListingLookup {
-  subgraphUrl: string;
+export interface ListingsLookup {
+  subgraphUrls: Record<Department, string>;
   internalTokenSecret: string;
   consumer: Consumer;
   requestId: string;
   uscc: string;
-  list: CreditList;
+  lists: readonly CreditList[];
   asOf: Date;
-  /** one department call at most this long; an application is not retried (the subject repeats it) */
+  /** approved repairs: their listings are out, as in the check */
+  repairs?: readonly RepairOverlay[];
+  /** one department call at most this long; nothing here is retried (the caller repeats) */
   timeoutMs?: number;
 }
 
@@ -29,32 +33,47 @@ const DEFAULT_TIMEOUT_MS = 10_000;
 
 interface Answer {
   data?: { _entities?: (Record<string, unknown> | null)[] } | null;
-  errors?: { extensions?: { code?: string } }[];
 }
 
-/** the listing as the check shows it to this consumer, or null when the subject is not on the list */
-export async function currentListing(lookup: ListingLookup): Promise<Listing | null> {
-  const { list } = lookup;
-  const unavailable = () => clientError('DEPARTMENT_UNAVAILABLE', `${list.department} could not confirm the listing now; try again later`, { department: list.department });
+function unavailable(department: Department) {
+  return clientError('DEPARTMENT_UNAVAILABLE', `${department} could not confirm the subject's listings now; try again later`, { department });
+}
+
+async function sectionsOf(lookup: ListingsLookup, department: Department): Promise<Record<string, unknown>> {
   const token = await signInternalToken({ consumer: lookup.consumer }, lookup.internalTokenSecret);
   let answer: Answer;
   try {
-    const res = await fetch(lookup.subgraphUrl, {
+    const res = await fetch(lookup.subgraphUrls[department], {
       method: 'POST',
       headers: { 'content-type': 'application/json', [INTERNAL_TOKEN_HEADER]: token, [REQUEST_ID_HEADER]: lookup.requestId },
       body: JSON.stringify({
-        query: `query($r: [_Any!]!) { _entities(representations: $r) { ... on Subject { ${requiresOf(list.department)} } } }`,
+        query: `query($r: [_Any!]!) { _entities(representations: $r) { ... on Subject { ${requiresOf(department)} } } }`,
         variables: { r: [{ __typename: 'Subject', uscc: lookup.uscc }] },
       }),
       signal: AbortSignal.timeout(lookup.timeoutMs ?? DEFAULT_TIMEOUT_MS),
     });
     answer = (await res.json()) as Answer;
   } catch {
-    throw unavailable();
+    throw unavailable(department);
   }
   const data = answer.data?._entities?.[0];
-  if (!data || !departmentAnswered(data, list.department)) throw unavailable();
+  // never "not listed" by omission: a department that did not answer is an error
+  if (!data || !departmentAnswered(data, department)) throw unavailable(department);
+  return data;
+}
+
+/** the listings among `lookup.lists` as the check shows them to this consumer */
+export async function currentListings(lookup: ListingsLookup): Promise<Listing[]> {
+  const departments = [...new Set(lookup.lists.map((l) => l.department))];
+  const sections = await Promise.all(departments.map((d) => sectionsOf(lookup, d)));
   const facts = { consumer: lookup.consumer, subject: lookup.uscc, consentId: null };
-  const outcome = evaluateCheck({ scenario: 'PROCUREMENT', data, mayRead: (l) => mayReadList(l, facts), asOf: lookup.asOf, lists: [list] });
-  return outcome.listings[0] ?? null;
+  const outcome = evaluateCheck({
+    scenario: 'PROCUREMENT',
+    data: Object.assign({}, ...sections),
+    mayRead: (l) => mayReadList(l, facts),
+    asOf: lookup.asOf,
+    lists: lookup.lists,
+    repairs: lookup.repairs,
+  });
+  return outcome.listings;
 }

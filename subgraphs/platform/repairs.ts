@@ -8,7 +8,7 @@ import { eventsOf, type LoopEvent } from '../../lib/loop/loopSchema';
 import type { Repair, RepairDecision, RepairFilter, RepairPhase, RepairStatus, RepairStore } from '../../lib/loop/RepairStore';
 import { listViewById } from './creditViews';
 import { MAX_QUEUE_PAGE, actorOf, badInput, checkId, departmentOf, forbidden, text, type LoopContext } from './objections';
-import { currentListing } from './repairListing';
+import { currentListings } from './currentListings';
 
 /**
  * 信用修复 in the graph. The subject applies for a listing it is on, as the credit check shows it
@@ -46,13 +46,13 @@ export async function applyForRepair(ctx: RepairContext, input: ApplyForRepairIn
   const commitmentText = text('commitmentText', input.commitmentText);
   const reason = text('reason', input.reason);
   const now = ctx.loaders.loop.clock();
-  const listing = await currentListing({
-    subgraphUrl: ctx.loaders.loop.config.subgraphUrls[list.department],
+  const [listing] = await currentListings({
+    subgraphUrls: ctx.loaders.loop.config.subgraphUrls,
     internalTokenSecret: ctx.loaders.loop.config.internalTokenSecret,
     consumer,
     requestId: ctx.requestId,
     uscc: input.uscc,
-    list,
+    lists: [list],
     asOf: now,
   });
   if (!listing) throw forbidden(`${input.uscc} is not on ${list.name} (${list.id}) as the credit check shows it: there is nothing to repair`);
