@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import type { Department } from '../departments';
 import { clientError, UnreachableCaseError } from '../errors';
-import { dueAfter, isOverdue, mainlandDate, systemClock, type Clock, type DueBasis } from './calendar';
+import { dueAfter, isOverdue, systemClock, type Clock, type DueBasis } from './calendar';
+import { listCases, refreshProvisionalDeadlines, type CaseTable } from './caseQueue';
 import { inTransaction, isUniqueViolation, recordEvent, type Actor } from './loopSchema';
 
 /**
@@ -13,6 +14,8 @@ import { inTransaction, isUniqueViolation, recordEvent, type Actor } from './loo
  */
 
 export const OBJECTION_WORKING_DAYS = 5;
+
+const CASES: CaseTable = { table: 'objections', openedAt: 'filed_at', openStatus: 'OPEN', workingDays: OBJECTION_WORKING_DAYS };
 
 export type Decision = 'ACCEPTED' | 'CORRECTED' | 'REJECTED';
 export type ObjectionStatus = 'OPEN' | Decision;
@@ -152,18 +155,11 @@ export class ObjectionStore {
     }
   }
 
-  /**
-   * Rewrites the stored provisional deadlines with this process's calendar, at start: the queue's
-   * order, its `overdue` filter and the records' `dispute.dueOn` read the stored day, so an
-   * updated package corrects them too, without a migration.
-   */
+  /** provisional deadlines recounted with this process's calendar, at start (caseQueue.ts) */
   async refreshProvisionalDeadlines(): Promise<void> {
-    const { rows } = await this.pool.query<{ id: string; filed_at: Date }>(`SELECT id, filed_at FROM objections WHERE due_provisional`);
-    for (const row of rows) {
-      const due = dueAfter(row.filed_at, OBJECTION_WORKING_DAYS);
-      await this.pool.query(`UPDATE objections SET due_on = $2, due_provisional = $3 WHERE id = $1`, [row.id, due.dueOn, due.basis === 'STATUTORY_DAYS_ONLY']);
-    }
+    await refreshProvisionalDeadlines(this.pool, CASES);
   }
+
 
   async byId(id: string): Promise<Objection | null> {
     const { rows } = await this.pool.query<Row>(`SELECT ${COLUMNS} FROM objections WHERE id = $1`, [id]);
@@ -190,22 +186,8 @@ export class ObjectionStore {
 
   async list(filter: ObjectionFilter, first: number): Promise<Objection[]> {
     const now = this.clock();
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const add = (sql: string, value: unknown) => {
-      params.push(value);
-      where.push(sql.replace('?', `$${params.length}`));
-    };
-    if (filter.department) add('department = ?', filter.department);
-    if (filter.status) add('status = ?', filter.status);
-    if (filter.uscc) add('uscc = ?', filter.uscc);
-    if (filter.overdue === true) add(`status = 'OPEN' AND due_on < ?::date`, mainlandDate(now));
-    if (filter.overdue === false) add(`NOT (status = 'OPEN' AND due_on < ?::date)`, mainlandDate(now));
-    params.push(first);
-    const { rows } = await this.pool.query<Row>(
-      `SELECT ${COLUMNS} FROM objections ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY due_on, filed_at, id LIMIT $${params.length}`,
-      params,
-    );
+    const rows = await listCases<Row>(this.pool, CASES, COLUMNS, filter, first, now);
     return rows.map((r) => this.toObjection(r, now));
   }
+
 }

@@ -5,6 +5,7 @@ import type { Department } from '../departments';
 import { clientError, UnreachableCaseError } from '../errors';
 import { dueAfter, isOverdue, mainlandDate, systemClock, type Clock, type DueBasis } from './calendar';
 import { insertCommitment } from './CommitmentStore';
+import { listCases, refreshProvisionalDeadlines, type CaseTable } from './caseQueue';
 import { inTransaction, isUniqueViolation, recordEvent, type Actor } from './loopSchema';
 
 /**
@@ -16,6 +17,8 @@ import { inTransaction, isUniqueViolation, recordEvent, type Actor } from './loo
  */
 
 export const REPAIR_WORKING_DAYS = 3;
+
+const CASES: CaseTable = { table: 'repairs', openedAt: 'applied_at', openStatus: 'PENDING', workingDays: REPAIR_WORKING_DAYS };
 
 export type RepairDecision = 'APPROVED' | 'REFUSED';
 export type RepairStatus = 'PENDING' | RepairDecision;
@@ -163,14 +166,11 @@ export class RepairStore {
     }
   }
 
-  /** as ObjectionStore's: provisional deadlines rewritten with this process's calendar at start */
+  /** provisional deadlines recounted with this process's calendar, at start (caseQueue.ts) */
   async refreshProvisionalDeadlines(): Promise<void> {
-    const { rows } = await this.pool.query<{ id: string; applied_at: Date }>(`SELECT id, applied_at FROM repairs WHERE due_provisional`);
-    for (const row of rows) {
-      const due = dueAfter(row.applied_at, REPAIR_WORKING_DAYS);
-      await this.pool.query(`UPDATE repairs SET due_on = $2, due_provisional = $3 WHERE id = $1`, [row.id, due.dueOn, due.basis === 'STATUTORY_DAYS_ONLY']);
-    }
+    await refreshProvisionalDeadlines(this.pool, CASES);
   }
+
 
   async byId(id: string): Promise<Repair | null> {
     const { rows } = await this.pool.query<Row>(`SELECT ${COLUMNS} FROM repairs WHERE id = $1`, [id]);
@@ -197,24 +197,10 @@ export class RepairStore {
 
   async list(filter: RepairFilter, first: number): Promise<Repair[]> {
     const now = this.clock();
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const add = (sql: string, value: unknown) => {
-      params.push(value);
-      where.push(sql.replace('?', `$${params.length}`));
-    };
-    if (filter.department) add('department = ?', filter.department);
-    if (filter.status) add('status = ?', filter.status);
-    if (filter.uscc) add('uscc = ?', filter.uscc);
-    if (filter.overdue === true) add(`status = 'PENDING' AND due_on < ?::date`, mainlandDate(now));
-    if (filter.overdue === false) add(`NOT (status = 'PENDING' AND due_on < ?::date)`, mainlandDate(now));
-    params.push(first);
-    const { rows } = await this.pool.query<Row>(
-      `SELECT ${COLUMNS} FROM repairs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY due_on, applied_at, id LIMIT $${params.length}`,
-      params,
-    );
+    const rows = await listCases<Row>(this.pool, CASES, COLUMNS, filter, first, now);
     return rows.map((r) => this.toRepair(r, now));
   }
+
 }
 
 /** the approved repairs of many subjects in one query (a 500-bidder screen), per subject */

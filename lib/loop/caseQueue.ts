@@ -1,0 +1,61 @@
+import type { Pool } from 'pg';
+import type { Department } from '../departments';
+import { dueAfter, mainlandDate } from './calendar';
+
+/**
+ * What the loop's case tables (objections, repairs) share: a statutory deadline counted in working
+ * days from when the case was opened, a handler's queue ordered by that deadline, and the
+ * provisional deadlines (a year the calendar package has no schedule for) recounted at start.
+ */
+
+export interface CaseTable {
+  /** `objections` or `repairs` */
+  table: 'objections' | 'repairs';
+  /** the column holding when the case was opened (its deadline counts from then) */
+  openedAt: 'filed_at' | 'applied_at';
+  /** the status of a case still waiting for its handler */
+  openStatus: string;
+  workingDays: number;
+}
+
+export interface CaseFilter {
+  department?: Department | null;
+  status?: string | null;
+  overdue?: boolean | null;
+  uscc?: string | null;
+}
+
+/** the handler's queue: earliest deadline first; `overdue` as of the mainland day of `now` */
+export async function listCases<Row extends object>(pool: Pool, cases: CaseTable, columns: string, filter: CaseFilter, first: number, now: Date): Promise<Row[]> {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const add = (sql: string, value: unknown) => {
+    params.push(value);
+    where.push(sql.replace('?', `$${params.length}`));
+  };
+  if (filter.department) add('department = ?', filter.department);
+  if (filter.status) add('status = ?', filter.status);
+  if (filter.uscc) add('uscc = ?', filter.uscc);
+  // openStatus is one of our constants, never input
+  if (filter.overdue === true) add(`status = '${cases.openStatus}' AND due_on < ?::date`, mainlandDate(now));
+  if (filter.overdue === false) add(`NOT (status = '${cases.openStatus}' AND due_on < ?::date)`, mainlandDate(now));
+  params.push(first);
+  const { rows } = await pool.query<Row>(
+    `SELECT ${columns} FROM ${cases.table} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY due_on, ${cases.openedAt}, id LIMIT $${params.length}`,
+    params,
+  );
+  return rows;
+}
+
+/**
+ * Rewrites the stored provisional deadlines with this process's calendar, at start: the queue's
+ * order, its `overdue` filter and the records' `dispute.dueOn` read the stored day, so an updated
+ * calendar package corrects them too, without a migration.
+ */
+export async function refreshProvisionalDeadlines(pool: Pool, cases: CaseTable): Promise<void> {
+  const { rows } = await pool.query<{ id: string; opened_at: Date }>(`SELECT id, ${cases.openedAt} AS opened_at FROM ${cases.table} WHERE due_provisional`);
+  for (const row of rows) {
+    const due = dueAfter(row.opened_at, cases.workingDays);
+    await pool.query(`UPDATE ${cases.table} SET due_on = $2, due_provisional = $3 WHERE id = $1`, [row.id, due.dueOn, due.basis === 'STATUTORY_DAYS_ONLY']);
+  }
+}
