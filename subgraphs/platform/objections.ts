@@ -117,18 +117,22 @@ export async function decideObjection(ctx: LoopContext, input: DecideObjectionIn
   const { consumer } = ctx;
   const note = decisionText(input.decision, input.text);
   const existing = await ctx.loaders.loop.objections.byId(input.id);
-  if (!existing || consumer.role !== 'government' || consumer.department !== existing.department || existing.uscc !== input.uscc) {
+  if (!isHandlerOf(consumer, existing, input.uscc)) {
     throw forbidden('Only a handler of the department that owns the record may decide the objection');
   }
   return ctx.loaders.loop.objections.decide(input.id, input.decision, note, actorOf(consumer));
 }
 
-function mayRead(consumer: Consumer, objection: Objection): boolean {
+/**
+ * Who reads a case of the loop (an objection, a repair application): its subject, a handler of the
+ * department that owns it, and auditors; nobody else learns it exists.
+ */
+export function mayReadCase(consumer: Consumer, found: { uscc: string; department: Department }): boolean {
   switch (consumer.role) {
     case 'subject':
-      return consumer.subject === objection.uscc;
+      return consumer.subject === found.uscc;
     case 'government':
-      return consumer.department === objection.department;
+      return consumer.department === found.department;
     case 'auditor':
       return true;
     case 'public':
@@ -139,10 +143,15 @@ function mayRead(consumer: Consumer, objection: Objection): boolean {
   }
 }
 
+/** the handler who may decide a case: government, of the case's department, naming its subject */
+export function isHandlerOf(consumer: Consumer, found: { uscc: string; department: Department } | null, uscc: string): boolean {
+  return found !== null && consumer.role === 'government' && consumer.department === found.department && found.uscc === uscc;
+}
+
 export async function objection(ctx: LoopContext, id: string): Promise<Objection> {
   checkId(id, 'an objection');
   const found = await ctx.loaders.loop.objections.byId(id);
-  if (!found || !mayRead(ctx.consumer, found)) throw forbidden('Objections are readable by their subject, the owning department and auditors');
+  if (!found || !mayReadCase(ctx.consumer, found)) throw forbidden('Objections are readable by their subject, the owning department and auditors');
   return found;
 }
 

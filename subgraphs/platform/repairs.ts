@@ -1,4 +1,3 @@
-import type { Consumer } from '../../lib/auth/consumer';
 import { CREDIT_LISTS } from '../../lib/credit/lists';
 import { departmentConstant } from '../../lib/departments';
 import { UnreachableCaseError } from '../../lib/errors';
@@ -7,7 +6,7 @@ import type { CommitmentStore } from '../../lib/loop/CommitmentStore';
 import { eventsOf, type LoopEvent } from '../../lib/loop/loopSchema';
 import type { Repair, RepairDecision, RepairFilter, RepairPhase, RepairStatus, RepairStore } from '../../lib/loop/RepairStore';
 import { listViewById } from './creditViews';
-import { MAX_QUEUE_PAGE, actorOf, badInput, checkId, departmentOf, forbidden, text, type LoopContext } from './objections';
+import { MAX_QUEUE_PAGE, actorOf, badInput, checkId, departmentOf, forbidden, isHandlerOf, mayReadCase, text, type LoopContext } from './objections';
 import { currentListings } from './currentListings';
 
 /**
@@ -89,32 +88,17 @@ export async function decideRepair(ctx: RepairContext, input: DecideRepairInput)
   const { consumer } = ctx;
   const note = decisionText(input.decision, input.text);
   const existing = await ctx.loaders.loop.repairs.byId(input.id);
-  if (!existing || consumer.role !== 'government' || consumer.department !== existing.department || existing.uscc !== input.uscc) {
+  if (!isHandlerOf(consumer, existing, input.uscc)) {
     throw forbidden('Only a handler of the department that designates the list may decide the repair');
   }
   return ctx.loaders.loop.repairs.decide(input.id, input.decision, note, actorOf(consumer));
 }
 
-function mayRead(consumer: Consumer, repair: Repair): boolean {
-  switch (consumer.role) {
-    case 'subject':
-      return consumer.subject === repair.uscc;
-    case 'government':
-      return consumer.department === repair.department;
-    case 'auditor':
-      return true;
-    case 'public':
-    case 'bank':
-      return false;
-    default:
-      throw new UnreachableCaseError(consumer.role);
-  }
-}
 
 export async function repair(ctx: RepairContext, id: string): Promise<Repair> {
   checkId(id, 'a repair');
   const found = await ctx.loaders.loop.repairs.byId(id);
-  if (!found || !mayRead(ctx.consumer, found)) throw forbidden('Repairs are readable by their subject, the designating department and auditors');
+  if (!found || !mayReadCase(ctx.consumer, found)) throw forbidden('Repairs are readable by their subject, the designating department and auditors');
   return found;
 }
 
