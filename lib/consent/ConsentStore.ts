@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type Redis from 'ioredis';
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
+import { UnreachableCaseError } from '../errors';
 import { metrics } from '../observability/metrics';
 
 /**
@@ -13,6 +14,16 @@ import { metrics } from '../observability/metrics';
  * (grantee, purpose, subject) holding the active consent id or "-". Writers SET the new state on
  * grant and revoke; readers only fill absent keys (SET NX), so a reader that raced a revocation
  * cannot put the old state back. TTLs never outlive the consent's expiry.
+ *
+ * A cache write can fail while Redis keeps its data (a partition, a persisted Redis restarted, a
+ * Sentinel failover): the old ACTIVE entry would then be served after a revocation. So every
+ * grant/revoke writes a repair row (consent_cache_repairs) in the same transaction as the consent,
+ * sets the key under that row's lock and deletes the row only once Redis took it: a failed write
+ * or a crash in between leaves the row. The cache is trusted only while no repair row exists:
+ * one indexed EXISTS beside each check's MGET (two round trips in parallel) — the only way a
+ * replica that never saw Redis fail can learn that another one did. A store also distrusts the
+ * cache from startup and after any Redis error it sees; untrusted, it reads PostgreSQL only and
+ * fills nothing until it has applied every repair row to Redis.
  */
 
 export type ConsentStatus = 'ACTIVE' | 'EXPIRED' | 'REVOKED';
@@ -30,6 +41,23 @@ export interface Consent {
 
 export const CONSENT_CACHE_TTL_SECONDS = 60;
 const NONE = '-';
+
+/** One cache key's coordinates. */
+interface CacheKey {
+  grantee: string;
+  purpose: string;
+  subject: string;
+}
+
+/**
+ * Whether the Redis cache may answer. 'repairing' holds the repair in flight, so concurrent
+ * checks wait for it rather than start another.
+ */
+type CachePhase = { phase: 'untrusted' } | { phase: 'repairing'; done: Promise<void> } | { phase: 'trusted' };
+
+function ttlUntil(expiresAt: Date, now = Date.now()): number {
+  return Math.min(CONSENT_CACHE_TTL_SECONDS, Math.floor((expiresAt.getTime() - now) / 1000));
+}
 
 interface Row {
   id: string;
@@ -56,10 +84,22 @@ function toConsent(row: Row, now = new Date()): Consent {
 }
 
 export class ConsentStore {
+  private cache: CachePhase = { phase: 'untrusted' };
+  /** Bumped on every Redis error: a repair that raced one must not restore trust. */
+  private redisErrors = 0;
+
   constructor(
     private readonly pool: Pool,
     private readonly redis: Redis | null,
-  ) {}
+  ) {
+    // A dropped connection may have lost writes this store never heard about failing.
+    for (const event of ['error', 'close', 'end']) redis?.on(event, () => this.distrust());
+  }
+
+  private distrust(): void {
+    this.redisErrors += 1;
+    this.cache = { phase: 'untrusted' };
+  }
 
   /** Creates the table (idempotent); called by the owner, the platform, at start. */
   async migrate(): Promise<void> {
@@ -76,6 +116,13 @@ export class ConsentStore {
       );
       CREATE INDEX IF NOT EXISTS consents_lookup ON consents (grantee, purpose, subject);
       CREATE INDEX IF NOT EXISTS consents_subject ON consents (subject, granted_at DESC);
+      CREATE TABLE IF NOT EXISTS consent_cache_repairs (
+        grantee text NOT NULL,
+        purpose text NOT NULL,
+        subject text NOT NULL,
+        at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (grantee, purpose, subject)
+      );
     `);
   }
 
@@ -83,44 +130,125 @@ export class ConsentStore {
     return `consent:${purpose}:${grantee}:${subject}`;
   }
 
-  private async setCache(consent: { grantee: string; purpose: string; subject: string }, value: string, ttlSeconds: number, onlyIfAbsent: boolean): Promise<void> {
+  /** Fills an absent key (SET NX): a reader that raced a revocation cannot put the old state back. */
+  private async fillCache(key: CacheKey, value: string, ttlSeconds: number): Promise<void> {
     if (!this.redis || ttlSeconds <= 0) return;
-    const key = this.key(consent.grantee, consent.purpose, consent.subject);
     try {
-      if (onlyIfAbsent) await this.redis.set(key, value, 'EX', ttlSeconds, 'NX');
-      else await this.redis.set(key, value, 'EX', ttlSeconds);
+      await this.redis.set(this.key(key.grantee, key.purpose, key.subject), value, 'EX', ttlSeconds, 'NX');
     } catch {
-      // a cache that cannot be written only costs a database read later
+      this.distrust();
     }
   }
 
   async grant(input: { subject: string; grantee: string; purpose: string; expiresAt: Date }): Promise<Consent> {
-    const { rows } = await this.pool.query<Row>(
-      `INSERT INTO consents (id, subject, grantee, purpose, expires_at) VALUES ($1, $2, $3, $4, $5) RETURNING *`,
-      [randomUUID(), input.subject, input.grantee, input.purpose, input.expiresAt],
+    const row = await this.change((db) =>
+      db.query<Row>(`INSERT INTO consents (id, subject, grantee, purpose, expires_at) VALUES ($1, $2, $3, $4, $5) RETURNING *`, [
+        randomUUID(),
+        input.subject,
+        input.grantee,
+        input.purpose,
+        input.expiresAt,
+      ]),
     );
-    const consent = toConsent(rows[0]);
-    const ttl = Math.min(CONSENT_CACHE_TTL_SECONDS, Math.floor((consent.expiresAt.getTime() - Date.now()) / 1000));
-    await this.setCache(consent, consent.id, ttl, false);
-    return consent;
+    return toConsent(row!);
   }
 
-  /** Revokes; the very next check anywhere sees it (the cache entry is overwritten first thing). */
+  /** Revokes; the very next check anywhere sees it (the cache key is set, or a repair row stays). */
   async revoke(id: string): Promise<Consent | null> {
-    const { rows } = await this.pool.query<Row>(
-      `UPDATE consents SET revoked_at = COALESCE(revoked_at, now()) WHERE id = $1 RETURNING *`,
-      [id],
-    );
-    if (!rows[0]) return null;
-    const consent = toConsent(rows[0]);
-    // Another active consent for the same grantee may remain: recompute rather than assume.
-    const active = await this.activeFromDatabase(consent.grantee, consent.purpose, [consent.subject]);
-    const still = active.get(consent.subject);
-    if (this.redis) {
-      if (still) await this.setCache(consent, still.id, CONSENT_CACHE_TTL_SECONDS, false);
-      else await this.setCache(consent, NONE, CONSENT_CACHE_TTL_SECONDS, false);
+    const row = await this.change((db) => db.query<Row>(`UPDATE consents SET revoked_at = COALESCE(revoked_at, now()) WHERE id = $1 RETURNING *`, [id]));
+    return row ? toConsent(row) : null;
+  }
+
+  /**
+   * Writes a consent change and its repair row in one transaction, then repairs that key: the
+   * row outlives a failed cache write or a crash, and keeps every store off the cache until applied.
+   */
+  private async change(write: (db: PoolClient) => Promise<{ rows: Row[] }>): Promise<Row | undefined> {
+    const db = await this.pool.connect();
+    let row: Row | undefined;
+    let key: CacheKey | undefined;
+    try {
+      await db.query('BEGIN');
+      row = (await write(db)).rows[0];
+      if (row && this.redis) {
+        key = { grantee: row.grantee, purpose: row.purpose, subject: row.subject.trim() };
+        await db.query(
+          `INSERT INTO consent_cache_repairs (grantee, purpose, subject) VALUES ($1, $2, $3)
+           ON CONFLICT (grantee, purpose, subject) DO UPDATE SET at = now()`,
+          [key.grantee, key.purpose, key.subject],
+        );
+      }
+      await db.query('COMMIT');
+    } catch (error) {
+      await db.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      db.release();
     }
-    return consent;
+    if (key) await this.repair(key).catch(() => this.distrust());
+    return row;
+  }
+
+  /**
+   * Applies repair rows (one key's, or all) to Redis: under the rows' locks, so a concurrent change
+   * to the same key waits and repairs after us, each key is SET to PostgreSQL's state — never
+   * deleted, which a reader's stale SET NX could refill — and the rows go once Redis has them all.
+   */
+  private async repair(only: CacheKey | 'all'): Promise<void> {
+    const redis = this.redis;
+    if (!redis) return;
+    const db = await this.pool.connect();
+    try {
+      await db.query('BEGIN');
+      const { rows } =
+        only === 'all'
+          ? await db.query<CacheKey>(`SELECT grantee, purpose, subject FROM consent_cache_repairs ORDER BY grantee, purpose, subject FOR UPDATE`)
+          : await db.query<CacheKey>(`SELECT grantee, purpose, subject FROM consent_cache_repairs WHERE grantee = $1 AND purpose = $2 AND subject = $3 FOR UPDATE`, [
+              only.grantee,
+              only.purpose,
+              only.subject,
+            ]);
+      if (rows.length > 0) {
+        const writes = redis.pipeline();
+        for (const key of rows) {
+          const hit = (await this.activeFromDatabase(key.grantee, key.purpose, [key.subject], db)).get(key.subject);
+          const ttl = hit ? ttlUntil(hit.expiresAt) : CONSENT_CACHE_TTL_SECONDS;
+          if (ttl > 0) writes.set(this.key(key.grantee, key.purpose, key.subject), hit ? hit.id : NONE, 'EX', ttl);
+          else writes.set(this.key(key.grantee, key.purpose, key.subject), NONE, 'EX', CONSENT_CACHE_TTL_SECONDS);
+        }
+        const results = (await writes.exec()) ?? [];
+        const failed = results.find(([error]) => error);
+        if (failed || results.length !== rows.length) throw failed?.[0] ?? new Error('consent cache repair: pipeline not run');
+        await db.query(
+          `DELETE FROM consent_cache_repairs r USING unnest($1::text[], $2::text[], $3::text[]) AS k(grantee, purpose, subject)
+            WHERE r.grantee = k.grantee AND r.purpose = k.purpose AND r.subject = k.subject`,
+          [rows.map((r) => r.grantee), rows.map((r) => r.purpose), rows.map((r) => r.subject)],
+        );
+      }
+      await db.query('COMMIT');
+    } catch (error) {
+      await db.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      db.release();
+    }
+  }
+
+  /** Applies every pending repair, then trusts the cache unless Redis failed meanwhile. */
+  private async restoreTrust(): Promise<void> {
+    if (this.cache.phase === 'repairing') return this.cache.done;
+    // Down: fail fast to PostgreSQL rather than wait out a reconnection.
+    if (!this.redis || this.redis.status !== 'ready') return;
+    const errorsBefore = this.redisErrors;
+    const done = this.repair('all').then(
+      () => {
+        if (this.redisErrors === errorsBefore) this.cache = { phase: 'trusted' };
+        else this.cache = { phase: 'untrusted' };
+      },
+      () => this.distrust(),
+    );
+    this.cache = { phase: 'repairing', done };
+    return done;
   }
 
   async byId(id: string): Promise<Consent | null> {
@@ -136,8 +264,13 @@ export class ConsentStore {
     return rows.map((r) => toConsent(r, now));
   }
 
-  private async activeFromDatabase(grantee: string, purpose: string, subjects: readonly string[]): Promise<Map<string, { id: string; expiresAt: Date }>> {
-    const { rows } = await this.pool.query<{ id: string; subject: string; expires_at: Date }>(
+  private async activeFromDatabase(
+    grantee: string,
+    purpose: string,
+    subjects: readonly string[],
+    db: Pool | PoolClient = this.pool,
+  ): Promise<Map<string, { id: string; expiresAt: Date }>> {
+    const { rows } = await db.query<{ id: string; subject: string; expires_at: Date }>(
       `SELECT DISTINCT ON (subject) id, subject, expires_at FROM consents
         WHERE grantee = $1 AND purpose = $2 AND subject = ANY($3::char(18)[])
           AND revoked_at IS NULL AND expires_at > now()
@@ -159,22 +292,45 @@ export class ConsentStore {
   }
 
   private async lookUpActive(grantee: string, purpose: string, subjects: readonly string[]): Promise<Map<string, string>> {
-    const result = new Map<string, string>();
-    let misses: readonly string[] = subjects;
-    if (this.redis && subjects.length > 0) {
-      try {
-        const cached = await this.redis.mget(...subjects.map((s) => this.key(grantee, purpose, s)));
-        const missing: string[] = [];
-        subjects.forEach((s, i) => {
-          const v = cached[i];
-          if (v === null || v === undefined) missing.push(s);
-          else if (v !== NONE) result.set(s, v);
-        });
-        misses = missing;
-      } catch {
-        misses = subjects;
-      }
+    if (!this.redis || subjects.length === 0) return this.fromDatabase(grantee, purpose, subjects);
+    switch (this.cache.phase) {
+      case 'trusted':
+        return this.throughCache(grantee, purpose, subjects);
+      case 'untrusted':
+      case 'repairing':
+        await this.restoreTrust();
+        return this.fromDatabase(grantee, purpose, subjects);
+      default:
+        throw new UnreachableCaseError(this.cache);
     }
+  }
+
+  private async fromDatabase(grantee: string, purpose: string, subjects: readonly string[]): Promise<Map<string, string>> {
+    const active = await this.activeFromDatabase(grantee, purpose, subjects);
+    return new Map([...active].map(([s, hit]) => [s, hit.id]));
+  }
+
+  /** One MGET, and beside it the check that no repair is pending anywhere (else PostgreSQL answers). */
+  private async throughCache(grantee: string, purpose: string, subjects: readonly string[]): Promise<Map<string, string>> {
+    const [pending, cached] = await Promise.all([
+      this.pool.query<{ pending: boolean }>(`SELECT EXISTS (SELECT 1 FROM consent_cache_repairs) AS pending`).then(({ rows }) => rows[0]!.pending),
+      this.redis!.mget(...subjects.map((s) => this.key(grantee, purpose, s))).catch(() => {
+        this.distrust();
+        return null;
+      }),
+    ]);
+    if (pending || !cached) {
+      if (pending) this.cache = { phase: 'untrusted' };
+      await this.restoreTrust();
+      return this.fromDatabase(grantee, purpose, subjects);
+    }
+    const result = new Map<string, string>();
+    const misses: string[] = [];
+    subjects.forEach((s, i) => {
+      const v = cached[i];
+      if (v === null || v === undefined) misses.push(s);
+      else if (v !== NONE) result.set(s, v);
+    });
     if (misses.length === 0) return result;
     const active = await this.activeFromDatabase(grantee, purpose, misses);
     const now = Date.now();
@@ -182,8 +338,7 @@ export class ConsentStore {
       misses.map((s) => {
         const hit = active.get(s);
         if (hit) result.set(s, hit.id);
-        const ttl = hit ? Math.min(CONSENT_CACHE_TTL_SECONDS, Math.floor((hit.expiresAt.getTime() - now) / 1000)) : CONSENT_CACHE_TTL_SECONDS;
-        return this.setCache({ grantee, purpose, subject: s }, hit ? hit.id : NONE, ttl, true);
+        return this.fillCache({ grantee, purpose, subject: s }, hit ? hit.id : NONE, hit ? ttlUntil(hit.expiresAt, now) : CONSENT_CACHE_TTL_SECONDS);
       }),
     );
     return result;
