@@ -10,6 +10,9 @@ import { createWorld, type Subject, type World } from '../../legacy/world';
 export const hasAllFive = (s: Subject) => isRich(s) && s.court.dishonest.length + s.court.enforcement.length + s.court.restrictions.length > 0;
 
 /** registered with market, tax, customs and finance (the court is asked either way, its lists may be empty) */
+/** known to every department whose data feeds a credit list (market, tax, court, customs): finance feeds none */
+export const hasEveryListDepartment = (s: Subject) =>
+  s.enterprise !== null && s.tax !== null && s.customs !== null && s.court.dishonest.length + s.court.enforcement.length + s.court.restrictions.length > 0;
 export const isRich = (s: Subject) => s.enterprise !== null && s.tax !== null && s.customs !== null && s.finance !== null;
 
 /**

@@ -5,7 +5,7 @@ import { SUPERGRAPH_FILE } from '../lib/profileQuery';
 import { planShape, type PlanShape } from '../lib/queryPlan';
 import { sequentialProfiles, warmUp } from '../lib/sequential';
 import { percentiles, ratio } from '../lib/stats';
-import { hasAllFive, isRich, isSingleHop } from '../lib/subjects';
+import { hasAllFive, hasEveryListDepartment, isRich, isSingleHop } from '../lib/subjects';
 
 /**
  * SPEC §9.1 fan-out: the full profile of subjects with data in all five departments, every
@@ -45,7 +45,10 @@ export async function fanOut(ctx: BenchContext): Promise<ScenarioResult> {
   ctx.log(`   one round trip per department: p50 ${ps.p50} ms (n=${ps.n}, ${single.failed} with errors)`);
 
   // 信用核查 (issue 11) beside it: the same kind of subjects, each cold, asked for by the check only
-  const checked = await sequentialChecks(ctx, ctx.pool.take(ctx.quick ? 10 : WANTED, hasAllFive));
+  // The world holds few subjects every department knows and the profiles took them: the check reads
+  // market, tax, court and customs only, so any subject those four know is as cold and as deep
+  // (customs' mapping, then its CSV).
+  const checked = await sequentialChecks(ctx, ctx.pool.take(ctx.quick ? 10 : WANTED, hasEveryListDepartment));
   const pc = percentiles(checked.samplesMs);
   ctx.log(`   credit check: p50 ${pc.p50} ms, p90 ${pc.p90} ms (n=${pc.n}, ${checked.failed} with errors or INCOMPLETE)`);
 
@@ -76,7 +79,7 @@ export async function fanOut(ctx: BenchContext): Promise<ScenarioResult> {
       },
       {
         id: 'fanOut.creditCheck.p50',
-        label: `Credit check (信用核查, PROCUREMENT) of a subject all five departments know, cold — p50, beside the profile's ${p.p50} ms`,
+        label: `Credit check (信用核查, PROCUREMENT) of a subject market, tax, court and customs know, cold — p50, beside the profile's ${p.p50} ms`,
         measured: pc.p50,
         unit: 'ms',
         ratio: ratio(pc.p50, p.p50),
