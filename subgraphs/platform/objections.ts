@@ -6,7 +6,7 @@ import { clientError, UnreachableCaseError } from '../../lib/errors';
 import { recordVisible } from '../../lib/loop/departmentRecords';
 import { fieldProblem, type DisputableType } from '../../lib/loop/disputableRecords';
 import { eventsOf, type LoopEvent } from '../../lib/loop/loopSchema';
-import type { Decision, Objection, ObjectionFilter, ObjectionPhase, ObjectionStatus, ObjectionStore } from '../../lib/loop/ObjectionStore';
+import type { Decision, Objection, ObjectionPhase, ObjectionStatus, ObjectionStore } from '../../lib/loop/ObjectionStore';
 import type { Pool } from 'pg';
 
 /**
@@ -116,11 +116,24 @@ export async function decideObjection(ctx: LoopContext, input: DecideObjectionIn
   checkId(input.id, 'an objection');
   const { consumer } = ctx;
   const note = decisionText(input.decision, input.text);
-  const existing = await ctx.loaders.loop.objections.byId(input.id);
-  if (!isHandlerOf(consumer, existing, input.uscc)) {
-    throw forbidden('Only a handler of the department that owns the record may decide the objection');
-  }
-  return ctx.loaders.loop.objections.decide(input.id, input.decision, note, actorOf(consumer));
+  return decideAsHandler(consumer, ctx.loaders.loop.objections, { ...input, note }, 'Only a handler of the department that owns the record may decide the objection');
+}
+
+/** a store of the loop's cases (objections, repairs), as a handler's decision needs it */
+interface CaseDecider<Case, D> {
+  byId(id: string): Promise<Case | null>;
+  decide(id: string, decision: D, text: string | null, actor: ReturnType<typeof actorOf>): Promise<Case>;
+}
+
+/** decides a case for its handler only; anybody else is refused alike whether the case exists or not */
+export async function decideAsHandler<Case extends { uscc: string; department: Department }, D>(
+  consumer: Consumer,
+  store: CaseDecider<Case, D>,
+  input: { id: string; uscc: string; decision: D; note: string | null },
+  refusal: string,
+): Promise<Case> {
+  if (!isHandlerOf(consumer, await store.byId(input.id), input.uscc)) throw forbidden(refusal);
+  return store.decide(input.id, input.decision, input.note, actorOf(consumer));
 }
 
 /**
@@ -144,7 +157,7 @@ export function mayReadCase(consumer: Consumer, found: { uscc: string; departmen
 }
 
 /** the handler who may decide a case: government, of the case's department, naming its subject */
-export function isHandlerOf(consumer: Consumer, found: { uscc: string; department: Department } | null, uscc: string): boolean {
+function isHandlerOf(consumer: Consumer, found: { uscc: string; department: Department } | null, uscc: string): boolean {
   return found !== null && consumer.role === 'government' && consumer.department === found.department && found.uscc === uscc;
 }
 
@@ -162,17 +175,29 @@ export interface ObjectionFilterInput {
   uscc?: string | null;
 }
 
-export const MAX_QUEUE_PAGE = 200;
+const MAX_QUEUE_PAGE = 200;
 
 /** the queue: a handler's own department, an auditor's any, a subject's own cases */
 export async function objections(ctx: LoopContext, args: { filter: ObjectionFilterInput; first?: number | null }): Promise<Objection[]> {
+  const { filter, first } = queueArgs<ObjectionStatus>(ctx.consumer, args, 'objections');
+  return ctx.loaders.loop.objections.list(filter, first);
+}
+
+/**
+ * A queue's page size and filter, narrowed to what this consumer may read (objections and repairs
+ * alike): a handler's own department, an auditor's any, a subject's own cases.
+ */
+export function queueArgs<Status extends string>(
+  consumer: Consumer,
+  args: { filter: { department?: string | null; status?: Status | null; overdue?: boolean | null; uscc?: string | null }; first?: number | null },
+  cases: 'objections' | 'repairs',
+): { filter: { department: Department | null; status?: Status | null; overdue?: boolean | null; uscc?: string | null }; first: number } {
   const first = args.first ?? 50;
   if (first < 1 || first > MAX_QUEUE_PAGE) throw badInput(`first must be between 1 and ${MAX_QUEUE_PAGE}`);
-  const filter: ObjectionFilter = { ...args.filter, department: args.filter.department ? departmentOf(args.filter.department) : null };
-  const { consumer } = ctx;
+  const filter = { ...args.filter, department: args.filter.department ? departmentOf(args.filter.department) : null };
   switch (consumer.role) {
     case 'subject':
-      if (!filter.uscc || filter.uscc !== consumer.subject) throw forbidden('A subject reads its own objections: filter by its uscc');
+      if (!filter.uscc || filter.uscc !== consumer.subject) throw forbidden(`A subject reads its own ${cases}: filter by its uscc`);
       break;
     case 'government':
       if (!consumer.department) throw forbidden('The queue is for the handlers of a department (a token with a department claim) and auditors');
@@ -187,7 +212,7 @@ export async function objections(ctx: LoopContext, args: { filter: ObjectionFilt
     default:
       throw new UnreachableCaseError(consumer.role);
   }
-  return ctx.loaders.loop.objections.list(filter, first);
+  return { filter, first };
 }
 
 function decidedAt(phase: { decidedAt: Date }): string {

@@ -4,9 +4,9 @@ import { UnreachableCaseError } from '../../lib/errors';
 import { mainlandDate } from '../../lib/loop/calendar';
 import type { CommitmentStore } from '../../lib/loop/CommitmentStore';
 import { eventsOf, type LoopEvent } from '../../lib/loop/loopSchema';
-import type { Repair, RepairDecision, RepairFilter, RepairPhase, RepairStatus, RepairStore } from '../../lib/loop/RepairStore';
+import type { Repair, RepairDecision, RepairPhase, RepairStatus, RepairStore } from '../../lib/loop/RepairStore';
 import { listViewById } from './creditViews';
-import { MAX_QUEUE_PAGE, actorOf, badInput, checkId, departmentOf, forbidden, isHandlerOf, mayReadCase, text, type LoopContext } from './objections';
+import { actorOf, badInput, checkId, decideAsHandler, forbidden, mayReadCase, queueArgs, text, type LoopContext } from './objections';
 import { currentListings } from './currentListings';
 
 /**
@@ -87,11 +87,7 @@ export async function decideRepair(ctx: RepairContext, input: DecideRepairInput)
   checkId(input.id, 'a repair');
   const { consumer } = ctx;
   const note = decisionText(input.decision, input.text);
-  const existing = await ctx.loaders.loop.repairs.byId(input.id);
-  if (!isHandlerOf(consumer, existing, input.uscc)) {
-    throw forbidden('Only a handler of the department that designates the list may decide the repair');
-  }
-  return ctx.loaders.loop.repairs.decide(input.id, input.decision, note, actorOf(consumer));
+  return decideAsHandler(consumer, ctx.loaders.loop.repairs, { ...input, note }, 'Only a handler of the department that designates the list may decide the repair');
 }
 
 
@@ -111,27 +107,7 @@ export interface RepairFilterInput {
 
 /** the queue: a handler's own department, an auditor's any, a subject's own applications */
 export async function repairs(ctx: RepairContext, args: { filter: RepairFilterInput; first?: number | null }): Promise<Repair[]> {
-  const first = args.first ?? 50;
-  if (first < 1 || first > MAX_QUEUE_PAGE) throw badInput(`first must be between 1 and ${MAX_QUEUE_PAGE}`);
-  const filter: RepairFilter = { ...args.filter, department: args.filter.department ? departmentOf(args.filter.department) : null };
-  const { consumer } = ctx;
-  switch (consumer.role) {
-    case 'subject':
-      if (!filter.uscc || filter.uscc !== consumer.subject) throw forbidden('A subject reads its own repairs: filter by its uscc');
-      break;
-    case 'government':
-      if (!consumer.department) throw forbidden('The queue is for the handlers of a department (a token with a department claim) and auditors');
-      if (filter.department && filter.department !== consumer.department) throw forbidden(`A handler of ${consumer.department} reads its own department's queue`);
-      filter.department = consumer.department;
-      break;
-    case 'auditor':
-      break;
-    case 'public':
-    case 'bank':
-      throw forbidden('The queue is for the handlers of a department and auditors');
-    default:
-      throw new UnreachableCaseError(consumer.role);
-  }
+  const { filter, first } = queueArgs<RepairStatus>(ctx.consumer, args, 'repairs');
   return ctx.loaders.loop.repairs.list(filter, first);
 }
 
