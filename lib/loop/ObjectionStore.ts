@@ -3,7 +3,7 @@ import type { Pool } from 'pg';
 import type { Department } from '../departments';
 import { clientError, UnreachableCaseError } from '../errors';
 import { dueAfter, isOverdue, systemClock, type Clock, type DueBasis } from './calendar';
-import { listCases, refreshProvisionalDeadlines, type CaseTable } from './caseQueue';
+import { caseById, decideCase, listCases, refreshProvisionalDeadlines, type CaseTable } from './caseQueue';
 import { inTransaction, isUniqueViolation, recordEvent, type Actor } from './loopSchema';
 
 /**
@@ -15,7 +15,7 @@ import { inTransaction, isUniqueViolation, recordEvent, type Actor } from './loo
 
 export const OBJECTION_WORKING_DAYS = 5;
 
-const CASES: CaseTable = { table: 'objections', openedAt: 'filed_at', openStatus: 'OPEN', workingDays: OBJECTION_WORKING_DAYS };
+const CASES: CaseTable = { table: 'objections', kind: 'objection', openedAt: 'filed_at', openStatus: 'OPEN', workingDays: OBJECTION_WORKING_DAYS };
 
 export type Decision = 'ACCEPTED' | 'CORRECTED' | 'REJECTED';
 export type ObjectionStatus = 'OPEN' | Decision;
@@ -162,25 +162,14 @@ export class ObjectionStore {
 
 
   async byId(id: string): Promise<Objection | null> {
-    const { rows } = await this.pool.query<Row>(`SELECT ${COLUMNS} FROM objections WHERE id = $1`, [id]);
-    return rows[0] ? this.toObjection(rows[0], this.clock()) : null;
+    const row = await caseById<Row>(this.pool, CASES, COLUMNS, id);
+    return row ? this.toObjection(row, this.clock()) : null;
   }
 
-  /** decides an OPEN case; the status guard in the UPDATE makes racing decisions CONFLICT too */
+  /** decides an OPEN case; a decision is final, racing decisions CONFLICT (caseQueue.ts) */
   async decide(id: string, decision: Decision, text: string | null, actor: Actor): Promise<Objection> {
     const now = this.clock();
-    const row = await inTransaction(this.pool, async (client) => {
-      const { rows: current } = await client.query<Row>(`SELECT ${COLUMNS} FROM objections WHERE id = $1 FOR UPDATE`, [id]);
-      if (!current[0]) throw clientError('FORBIDDEN', 'no such objection for this handler');
-      const to = decide(phaseOf(current[0]), decision);
-      const { rows } = await client.query<Row>(
-        `UPDATE objections SET status = $2, decided_at = $3, decided_by = $4, decided_org = $5, decision_text = $6
-          WHERE id = $1 AND status = 'OPEN' RETURNING ${COLUMNS}`,
-        [id, to, now, actor.id, actor.org, text],
-      );
-      await recordEvent(client, { kind: 'objection', caseId: id, at: now, actor, from: 'OPEN', to, note: text });
-      return rows[0];
-    });
+    const row = await decideCase<Row>(this.pool, CASES, COLUMNS, { id, step: (current) => decide(phaseOf(current), decision), text, actor, now, notFound: 'no such objection for this handler' });
     return this.toObjection(row, now);
   }
 

@@ -5,7 +5,7 @@ import type { Department } from '../departments';
 import { clientError, UnreachableCaseError } from '../errors';
 import { dueAfter, isOverdue, mainlandDate, systemClock, type Clock, type DueBasis } from './calendar';
 import { insertCommitment } from './CommitmentStore';
-import { listCases, refreshProvisionalDeadlines, type CaseTable } from './caseQueue';
+import { caseById, decideCase, listCases, refreshProvisionalDeadlines, type CaseTable } from './caseQueue';
 import { inTransaction, isUniqueViolation, recordEvent, type Actor } from './loopSchema';
 
 /**
@@ -18,7 +18,7 @@ import { inTransaction, isUniqueViolation, recordEvent, type Actor } from './loo
 
 export const REPAIR_WORKING_DAYS = 3;
 
-const CASES: CaseTable = { table: 'repairs', openedAt: 'applied_at', openStatus: 'PENDING', workingDays: REPAIR_WORKING_DAYS };
+const CASES: CaseTable = { table: 'repairs', kind: 'repair', openedAt: 'applied_at', openStatus: 'PENDING', workingDays: REPAIR_WORKING_DAYS };
 
 export type RepairDecision = 'APPROVED' | 'REFUSED';
 export type RepairStatus = 'PENDING' | RepairDecision;
@@ -173,25 +173,14 @@ export class RepairStore {
 
 
   async byId(id: string): Promise<Repair | null> {
-    const { rows } = await this.pool.query<Row>(`SELECT ${COLUMNS} FROM repairs WHERE id = $1`, [id]);
-    return rows[0] ? this.toRepair(rows[0], this.clock()) : null;
+    const row = await caseById<Row>(this.pool, CASES, COLUMNS, id);
+    return row ? this.toRepair(row, this.clock()) : null;
   }
 
-  /** decides a PENDING application; the status guard in the UPDATE makes racing decisions CONFLICT too */
+  /** decides a PENDING case; a decision is final, racing decisions CONFLICT (caseQueue.ts) */
   async decide(id: string, decision: RepairDecision, text: string | null, actor: Actor): Promise<Repair> {
     const now = this.clock();
-    const row = await inTransaction(this.pool, async (client) => {
-      const { rows: current } = await client.query<Row>(`SELECT ${COLUMNS} FROM repairs WHERE id = $1 FOR UPDATE`, [id]);
-      if (!current[0]) throw clientError('FORBIDDEN', 'no such repair application for this handler');
-      const to = decideRepair(phaseOf(current[0]), decision);
-      const { rows } = await client.query<Row>(
-        `UPDATE repairs SET status = $2, decided_at = $3, decided_by = $4, decided_org = $5, decision_text = $6
-          WHERE id = $1 AND status = 'PENDING' RETURNING ${COLUMNS}`,
-        [id, to, now, actor.id, actor.org, text],
-      );
-      await recordEvent(client, { kind: 'repair', caseId: id, at: now, actor, from: 'PENDING', to, note: text });
-      return rows[0];
-    });
+    const row = await decideCase<Row>(this.pool, CASES, COLUMNS, { id, step: (current) => decideRepair(phaseOf(current), decision), text, actor, now, notFound: 'no such repair application for this handler' });
     return this.toRepair(row, now);
   }
 
