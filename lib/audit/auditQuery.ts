@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { WhereClause } from '../db/whereClause';
 import { fromRow, type AuditRow } from './row';
 
 /** The auditors' questions (SPEC §5 auditTrail): filter, newest first, keyset-paginated. */
@@ -67,30 +68,24 @@ function decodeCursor(cursor: string): [string, string, string] {
 }
 
 export async function queryAuditTrail(pool: Pool, filter: AuditFilter, first: number, after?: string | null): Promise<AuditPage> {
-  const where: string[] = [];
-  const params: unknown[] = [];
-  const add = (sql: string, value: unknown) => {
-    params.push(value);
-    where.push(sql.replace('?', `$${params.length}`));
-  };
-  if (filter.uscc) add('subject = ?', filter.uscc);
-  if (filter.consumerOrg) add('consumer_org = ?', filter.consumerOrg);
-  if (filter.field) add('field = ?', filter.field);
-  if (filter.decision) add('decision = ?', filter.decision);
-  if (filter.from) add('at >= ?', new Date(filter.from));
-  if (filter.to) add('at < ?', new Date(filter.to));
-  if (filter.requestId) add('request_id = ?', filter.requestId);
+  const where = new WhereClause();
+  if (filter.uscc) where.add('subject = ?', filter.uscc);
+  if (filter.consumerOrg) where.add('consumer_org = ?', filter.consumerOrg);
+  if (filter.field) where.add('field = ?', filter.field);
+  if (filter.decision) where.add('decision = ?', filter.decision);
+  if (filter.from) where.add('at >= ?', new Date(filter.from));
+  if (filter.to) where.add('at < ?', new Date(filter.to));
+  if (filter.requestId) where.add('request_id = ?', filter.requestId);
   if (after) {
     const [at, chainId, seq] = decodeCursor(after);
-    params.push(new Date(at), chainId, seq);
-    where.push(`(at, chain_id, seq) < ($${params.length - 2}, $${params.length - 1}, $${params.length})`);
+    where.addRaw(`(at, chain_id, seq) < (${where.param(new Date(at))}, ${where.param(chainId)}, ${where.param(seq)})`);
   }
-  params.push(first + 1);
+  const limit = where.param(first + 1);
   const { rows } = await pool.query<AuditRow>(
-    `SELECT * FROM audit_entries ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+    `SELECT * FROM audit_entries ${where}
       ORDER BY at DESC, chain_id DESC, seq DESC
-      LIMIT $${params.length}`,
-    params,
+      LIMIT ${limit}`,
+    where.params,
   );
   const entries = rows.slice(0, first).map((row) => {
     const { chainId, seq, at, consumerId, consumerOrg, consumerRole, ...rest } = fromRow(row);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
+import { WhereClause } from '../db/whereClause';
 
 /**
  * Credit checks and the checking office's feedback (发起 → 响应 → 反馈), durable in PostgreSQL
@@ -165,24 +166,16 @@ export class CreditCheckStore {
   }
 
   async find(filter: CheckFilter, first: number): Promise<CheckRecord[]> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const add = (sql: string, value: unknown) => {
-      params.push(value);
-      where.push(sql.replace('?', `$${params.length}`));
-    };
-    if (filter.id) add('id = ?', filter.id);
-    if (filter.uscc) add('subject = ?', filter.uscc);
-    if (filter.checkerOrg) add('checker_org = ?', filter.checkerOrg);
-    if (filter.scenario) add('scenario = ?', filter.scenario);
-    if (filter.verdict) add('verdict = ?', filter.verdict);
-    if (filter.from) add('checked_at >= ?', filter.from);
-    if (filter.to) add('checked_at < ?', filter.to);
-    params.push(first);
-    const { rows } = await this.pool.query<CheckRow>(
-      `SELECT * FROM credit_checks ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY checked_at DESC, id LIMIT $${params.length}`,
-      params,
-    );
+    const where = new WhereClause();
+    if (filter.id) where.add('id = ?', filter.id);
+    if (filter.uscc) where.add('subject = ?', filter.uscc);
+    if (filter.checkerOrg) where.add('checker_org = ?', filter.checkerOrg);
+    if (filter.scenario) where.add('scenario = ?', filter.scenario);
+    if (filter.verdict) where.add('verdict = ?', filter.verdict);
+    if (filter.from) where.add('checked_at >= ?', filter.from);
+    if (filter.to) where.add('checked_at < ?', filter.to);
+    const limit = where.param(first);
+    const { rows } = await this.pool.query<CheckRow>(`SELECT * FROM credit_checks ${where} ORDER BY checked_at DESC, id LIMIT ${limit}`, where.params);
     return rows.map(toCheck);
   }
 

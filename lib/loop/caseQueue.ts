@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import type { Department } from '../departments';
+import { WhereClause } from '../db/whereClause';
 import { clientError } from '../errors';
 import { dueAfter, mainlandDate } from './calendar';
 import { inTransaction, recordEvent, type Actor } from './loopSchema';
@@ -31,23 +32,15 @@ export interface CaseFilter {
 
 /** the handler's queue: earliest deadline first; `overdue` as of the mainland day of `now` */
 export async function listCases<Row extends object>(pool: Pool, cases: CaseTable, columns: string, filter: CaseFilter, first: number, now: Date): Promise<Row[]> {
-  const where: string[] = [];
-  const params: unknown[] = [];
-  const add = (sql: string, value: unknown) => {
-    params.push(value);
-    where.push(sql.replace('?', `$${params.length}`));
-  };
-  if (filter.department) add('department = ?', filter.department);
-  if (filter.status) add('status = ?', filter.status);
-  if (filter.uscc) add('uscc = ?', filter.uscc);
+  const where = new WhereClause();
+  if (filter.department) where.add('department = ?', filter.department);
+  if (filter.status) where.add('status = ?', filter.status);
+  if (filter.uscc) where.add('uscc = ?', filter.uscc);
   // openStatus is one of our constants, never input
-  if (filter.overdue === true) add(`status = '${cases.openStatus}' AND due_on < ?::date`, mainlandDate(now));
-  if (filter.overdue === false) add(`NOT (status = '${cases.openStatus}' AND due_on < ?::date)`, mainlandDate(now));
-  params.push(first);
-  const { rows } = await pool.query<Row>(
-    `SELECT ${columns} FROM ${cases.table} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY due_on, ${cases.openedAt}, id LIMIT $${params.length}`,
-    params,
-  );
+  if (filter.overdue === true) where.add(`status = '${cases.openStatus}' AND due_on < ?::date`, mainlandDate(now));
+  if (filter.overdue === false) where.add(`NOT (status = '${cases.openStatus}' AND due_on < ?::date)`, mainlandDate(now));
+  const limit = where.param(first);
+  const { rows } = await pool.query<Row>(`SELECT ${columns} FROM ${cases.table} ${where} ORDER BY due_on, ${cases.openedAt}, id LIMIT ${limit}`, where.params);
   return rows;
 }
 
