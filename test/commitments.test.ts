@@ -101,4 +101,18 @@ describe('a commitment breached by a later black listing', () => {
     const res = await stack.query(READ, { token: await stack.token({ role: 'public' }), variables: { u: clean.uscc } });
     expect(res.body.data.subject.commitments).toEqual([expect.objectContaining({ breached: false, breachedBy: [] })]);
   });
+
+  it('flags each subject by its own listings when one request reads several subjects', async () => {
+    const clean = Array.from({ length: 50 }, (_, i) => stack.world.subject(i + 2)).find((s) => listsOf(s).every((l) => l === 'tax.grade-a'))!;
+    const many = `query($a: USCC!, $b: USCC!) {
+      a: subject(uscc: $a) { commitments { text breached breachedBy { list { id } } } }
+      b: subject(uscc: $b) { commitments { text breached breachedBy { list { id } } } }
+    }`;
+    const res = await stack.query(many, { token: await stack.token({ role: 'public' }), variables: { a: clean.uscc, b: listed.uscc } });
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.data.a.commitments).toEqual([{ text: '承诺守信', breached: false, breachedBy: [] }]);
+    const byText = Object.fromEntries(res.body.data.b.commitments.map((c: { text: string }) => [c.text, c]));
+    expect(byText['承诺依法经营（列入前）']).toEqual({ text: '承诺依法经营（列入前）', breached: true, breachedBy: [{ list: { id: 'market.serious-violation' } }] });
+    expect(byText['承诺依法经营（列入后）']).toMatchObject({ breached: false, breachedBy: [] });
+  });
 });

@@ -1,43 +1,46 @@
+import DataLoader from 'dataloader';
+import type { Pool } from 'pg';
+import type { Config } from '../../lib/config';
+import type { RequestInfo } from '../../lib/subgraph/createSubgraph';
 import type { Listing } from '../../lib/credit/evaluate';
 import { CREDIT_LISTS } from '../../lib/credit/lists';
 import { mainlandDate, type Clock } from '../../lib/loop/calendar';
 import type { Commitment, CommitmentStore } from '../../lib/loop/CommitmentStore';
 import { approvedRepairs } from '../../lib/loop/RepairStore';
-import { currentListings } from './currentListings';
+import { currentListingsOfMany } from './currentListings';
 import { listView } from './creditViews';
 import { actorOf, forbidden, text, type LoopContext } from './objections';
 
 /** 信用承诺 in the graph: signed by the subject itself (role subject, its own code), public. */
 
 export interface CommitmentContext extends LoopContext {
-  loaders: LoopContext['loaders'] & { loop: LoopContext['loaders']['loop'] & { commitments: CommitmentStore; clock: Clock } };
+  loaders: LoopContext['loaders'] & { loop: LoopContext['loaders']['loop'] & { commitments: CommitmentStore; clock: Clock; blackListings: DataLoader<string, Listing[]> } };
 }
 
 const BLACK_LISTS = CREDIT_LISTS.filter((l) => l.kind === 'BLACK');
 
-/** the subject's black listings now, asked once per request and subject however many commitments are read */
-const blackListings = new WeakMap<object, Map<string, Promise<Listing[]>>>();
-
-function blackListingsOf(ctx: CommitmentContext, uscc: string): Promise<Listing[]> {
-  let bySubject = blackListings.get(ctx);
-  if (!bySubject) blackListings.set(ctx, (bySubject = new Map()));
-  let listings = bySubject.get(uscc);
-  if (!listings) {
-    listings = (async () =>
-      currentListings({
-        subgraphUrls: ctx.loaders.loop.config.subgraphUrls,
-        internalTokenSecret: ctx.loaders.loop.config.internalTokenSecret,
-        consumer: ctx.consumer,
-        requestId: ctx.requestId,
-        uscc,
+/**
+ * The subjects' black listings now, for this request's reader: asked once per request and subject
+ * however many commitments are read, and for every subject of the request together (one call per
+ * department, one query for their approved repairs — a repaired listing is out of the check, so it
+ * is no breach either).
+ */
+export function blackListingsLoader(pool: Pool, config: Config, clock: Clock, request: RequestInfo): DataLoader<string, Listing[]> {
+  return new DataLoader(
+    async (usccs) => {
+      const repairs = await approvedRepairs(pool, usccs);
+      return currentListingsOfMany({
+        subgraphUrls: config.subgraphUrls,
+        internalTokenSecret: config.internalTokenSecret,
+        consumer: request.consumer,
+        requestId: request.requestId,
+        subjects: usccs.map((uscc, i) => ({ uscc, repairs: repairs[i] })),
         lists: BLACK_LISTS,
-        asOf: ctx.loaders.loop.clock(),
-        // a repaired listing is out of the check, so it is no breach either
-        repairs: (await approvedRepairs(ctx.pool, [uscc]))[0],
-      }))();
-    bySubject.set(uscc, listings);
-  }
-  return listings;
+        asOf: clock(),
+      });
+    },
+    { maxBatchSize: 500 },
+  );
 }
 
 /**
@@ -48,7 +51,7 @@ function blackListingsOf(ctx: CommitmentContext, uscc: string): Promise<Listing[
  */
 async function breachesOf(c: Commitment, ctx: CommitmentContext) {
   const signedOn = mainlandDate(c.signedAt);
-  const listings = await blackListingsOf(ctx, c.uscc);
+  const listings = await ctx.loaders.loop.blackListings.load(c.uscc);
   return listings.filter((l) => l.since !== null && l.since > signedOn).map((l) => ({ list: listView(l.list), since: l.since }));
 }
 

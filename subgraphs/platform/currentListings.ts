@@ -39,7 +39,8 @@ function unavailable(department: Department) {
   return clientError('DEPARTMENT_UNAVAILABLE', `${department} could not confirm the subject's listings now; try again later`, { department });
 }
 
-async function sectionsOf(lookup: ListingsLookup, department: Department): Promise<Record<string, unknown>> {
+/** one call to the department for every subject: their sections, or the error each is answered with */
+async function sectionsOf(lookup: ManyListingsLookup, department: Department): Promise<(Record<string, unknown> | Error)[]> {
   const token = await signInternalToken({ consumer: lookup.consumer }, lookup.internalTokenSecret);
   let answer: Answer;
   try {
@@ -48,32 +49,54 @@ async function sectionsOf(lookup: ListingsLookup, department: Department): Promi
       headers: { 'content-type': 'application/json', [INTERNAL_TOKEN_HEADER]: token, [REQUEST_ID_HEADER]: lookup.requestId },
       body: JSON.stringify({
         query: `query($r: [_Any!]!) { _entities(representations: $r) { ... on Subject { ${requiresOf(department)} } } }`,
-        variables: { r: [{ __typename: 'Subject', uscc: lookup.uscc }] },
+        variables: { r: lookup.subjects.map((s) => ({ __typename: 'Subject', uscc: s.uscc })) },
       }),
       signal: AbortSignal.timeout(lookup.timeoutMs ?? DEFAULT_TIMEOUT_MS),
     });
     answer = (await res.json()) as Answer;
   } catch {
-    throw unavailable(department);
+    return lookup.subjects.map(() => unavailable(department));
   }
-  const data = answer.data?._entities?.[0];
   // never "not listed" by omission: a department that did not answer is an error
-  if (!data || !departmentAnswered(data, department)) throw unavailable(department);
-  return data;
+  return lookup.subjects.map((_, i) => {
+    const data = answer.data?._entities?.[i];
+    return data && departmentAnswered(data, department) ? data : unavailable(department);
+  });
+}
+
+export interface ManyListingsLookup extends Omit<ListingsLookup, 'uscc' | 'repairs'> {
+  /** each subject with its approved repairs (their listings are out, as in the check) */
+  subjects: readonly { uscc: string; repairs?: readonly RepairOverlay[] }[];
+}
+
+/**
+ * the listings among `lookup.lists` of many subjects, as the check shows them to this consumer:
+ * one call per department for them all; a subject a department did not answer for gets its error
+ */
+export async function currentListingsOfMany(lookup: ManyListingsLookup): Promise<(Listing[] | Error)[]> {
+  const departments = [...new Set(lookup.lists.map((l) => l.department))];
+  const answers = await Promise.all(departments.map((d) => sectionsOf(lookup, d)));
+  return lookup.subjects.map((subject, i) => {
+    const sections = answers.map((a) => a[i]!);
+    const failed = sections.find((s): s is Error => s instanceof Error);
+    if (failed) return failed;
+    const facts = { consumer: lookup.consumer, subject: subject.uscc, consentId: null };
+    const outcome = evaluateCheck({
+      scenario: 'PROCUREMENT',
+      data: Object.assign({}, ...sections),
+      mayRead: (l) => mayReadList(l, facts),
+      asOf: lookup.asOf,
+      lists: lookup.lists,
+      repairs: subject.repairs,
+    });
+    return outcome.listings;
+  });
 }
 
 /** the listings among `lookup.lists` as the check shows them to this consumer */
 export async function currentListings(lookup: ListingsLookup): Promise<Listing[]> {
-  const departments = [...new Set(lookup.lists.map((l) => l.department))];
-  const sections = await Promise.all(departments.map((d) => sectionsOf(lookup, d)));
-  const facts = { consumer: lookup.consumer, subject: lookup.uscc, consentId: null };
-  const outcome = evaluateCheck({
-    scenario: 'PROCUREMENT',
-    data: Object.assign({}, ...sections),
-    mayRead: (l) => mayReadList(l, facts),
-    asOf: lookup.asOf,
-    lists: lookup.lists,
-    repairs: lookup.repairs,
-  });
-  return outcome.listings;
+  const { uscc, repairs, ...rest } = lookup;
+  const [listings] = await currentListingsOfMany({ ...rest, subjects: [{ uscc, repairs }] });
+  if (listings instanceof Error) throw listings;
+  return listings!;
 }

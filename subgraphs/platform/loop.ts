@@ -1,11 +1,14 @@
+import type DataLoader from 'dataloader';
 import type { Pool } from 'pg';
 import type { Config } from '../../lib/config';
+import type { Listing } from '../../lib/credit/evaluate';
+import type { RequestInfo } from '../../lib/subgraph/createSubgraph';
 import { systemClock, type Clock } from '../../lib/loop/calendar';
 import { CommitmentStore } from '../../lib/loop/CommitmentStore';
 import { ObjectionStore } from '../../lib/loop/ObjectionStore';
 import { RepairStore } from '../../lib/loop/RepairStore';
 import { applyForRepair, decideRepair, repair, repairs, repairTypes } from './repairs';
-import { commitmentTypes, signCommitment, subjectCommitments } from './commitments';
+import { blackListingsLoader, commitmentTypes, signCommitment, subjectCommitments } from './commitments';
 import { decideObjection, fileObjection, objection, objectionTypes, objections, type LoopContext } from './objections';
 
 /**
@@ -25,11 +28,20 @@ export interface LoopServices {
   config: Config;
   /** the same clock the stores use (a repair's earliest day is counted on it) */
   clock: Clock;
+  /** the request's subjects' black listings (a commitment's breach), batched across subjects */
+  blackListings: DataLoader<string, Listing[]>;
 }
 
-export function loopServices(pool: Pool, config: Config, options: LoopOptions): LoopServices {
+export function loopServices(pool: Pool, config: Config, options: LoopOptions, request: RequestInfo): LoopServices {
   const clock = options.clock ?? systemClock;
-  return { objections: new ObjectionStore(pool, clock), commitments: new CommitmentStore(pool, clock), repairs: new RepairStore(pool, clock), config, clock };
+  return {
+    objections: new ObjectionStore(pool, clock),
+    commitments: new CommitmentStore(pool, clock),
+    repairs: new RepairStore(pool, clock),
+    config,
+    clock,
+    blackListings: blackListingsLoader(pool, config, clock, request),
+  };
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- args are typed per resolver below

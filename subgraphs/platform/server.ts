@@ -31,7 +31,7 @@ export function createPlatformSubgraph(config: Config, options: LoopOptions = {}
     typeDefs,
     resolvers: withAuditVerification(withLoopResolvers(resolvers), config.audit),
     // the loop's stores (objections, repairs, commitments) beside the platform's own loaders
-    createLoaders: (request, resources) => ({ ...createLoaders(request, resources), loop: loopServices(resources.pool, config, options) }),
+    createLoaders: (request, resources) => ({ ...createLoaders(request, resources), loop: loopServices(resources.pool, config, options, request) }),
     config,
     // The platform owns the consents and the credit-check tables.
     onStart: async ({ consentStore, pool }) => {
