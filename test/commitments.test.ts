@@ -1,5 +1,5 @@
-import { Client } from 'pg';
 import { listsOf } from './harness/creditOracle';
+import { sqlRows } from './harness/sqlRows';
 import { startStack, type Stack } from './harness/stack';
 import type { Subject } from '../legacy/world/types';
 
@@ -15,13 +15,7 @@ let penaltyOn: string; // the day that listing began
 const SIGN = `mutation S($u: USCC!, $s: CheckScenario!, $t: String!) { signCommitment(uscc: $u, scenario: $s, text: $t) { id uscc scenario text signedAt } }`;
 
 async function count(subject: string): Promise<number> {
-  const c = new Client({ connectionString: stack.databaseUrl });
-  await c.connect();
-  try {
-    return (await c.query(`SELECT count(*)::int AS n FROM commitments WHERE uscc = $1`, [subject])).rows[0].n;
-  } finally {
-    await c.end();
-  }
+  return (await sqlRows(stack.databaseUrl, `SELECT count(*)::int AS n FROM commitments WHERE uscc = $1`, [subject]))[0].n;
 }
 
 beforeAll(async () => {

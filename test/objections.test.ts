@@ -1,5 +1,5 @@
-import { Client } from 'pg';
 import { listsOf } from './harness/creditOracle';
+import { sqlRows } from './harness/sqlRows';
 import { startStack, type Stack } from './harness/stack';
 import type { Subject } from '../legacy/world/types';
 
@@ -22,15 +22,7 @@ const DECIDE = `mutation D($i: DecideObjectionInput!) { decideObjection(input: $
   phase { __typename ... on ObjectionCorrected { correction decidedBy { org } } ... on ObjectionRejected { reasons } ... on ObjectionAccepted { note } }
   history { from to actor { id org role } at } } }`;
 
-async function rows(sql: string, params: unknown[] = []): Promise<any[]> {
-  const c = new Client({ connectionString: stack.databaseUrl });
-  await c.connect();
-  try {
-    return (await c.query(sql, params)).rows;
-  } finally {
-    await c.end();
-  }
-}
+const rows = (sql: string, params: unknown[] = []) => sqlRows(stack.databaseUrl, sql, params);
 
 const subjectToken = (s: Subject) => stack.token({ role: 'subject', subject: s.uscc });
 const handler = (department: string) => stack.token({ role: 'government', org: `${department}-credit-office`, department });

@@ -1,5 +1,5 @@
-import { Client } from 'pg';
 import { listsOf, verdictOf } from './harness/creditOracle';
+import { sqlRows } from './harness/sqlRows';
 import { startStack, type Stack } from './harness/stack';
 import type { Subject } from '../legacy/world/types';
 
@@ -30,15 +30,7 @@ const CHECK = `query($u: USCC!) { subject(uscc: $u) { creditCheck(scenario: PROC
 const LIST = 'market.serious-violation';
 const COMMITMENT = '本企业已改正违法行为并履行相关义务，承诺今后依法诚信经营，如有违反自愿接受惩戒。';
 
-async function rows(sql: string, params: unknown[] = []): Promise<any[]> {
-  const c = new Client({ connectionString: stack.databaseUrl });
-  await c.connect();
-  try {
-    return (await c.query(sql, params)).rows;
-  } finally {
-    await c.end();
-  }
-}
+const rows = (sql: string, params: unknown[] = []) => sqlRows(stack.databaseUrl, sql, params);
 /** what the loop's tables hold for a subject: nothing may be half-written by a refused step */
 const written = async (s: Subject) => ({
   repairs: (await rows(`SELECT status FROM repairs WHERE uscc = $1 ORDER BY applied_at`, [s.uscc])).map((r) => r.status),
