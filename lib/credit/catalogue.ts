@@ -35,7 +35,7 @@ export function fieldsRead(list: CreditList): FieldRead[] {
 }
 
 /** the selection paths each rule needs, e.g. ["judicial", "dishonestDebtor", "caseNumber"] */
-export function requiredPaths(lists: readonly CreditList[] = CREDIT_LISTS): string[][] {
+function requiredPaths(lists: readonly CreditList[] = CREDIT_LISTS): string[][] {
   return lists.flatMap((list) =>
     list.rules.flatMap((rule) => {
       const steps = rule.records.split('.');

@@ -80,7 +80,7 @@ export const MEASURE_TABLE: Readonly<Record<string, Partial<Record<Scenario, Mea
   'customs.advanced-certified': incentives(CUSTOMS_RED_MEMO),
 };
 
-export function measureId(list: string, scenario: Scenario): string {
+function measureId(list: string, scenario: Scenario): string {
   return `${list}/${scenario}`;
 }
 

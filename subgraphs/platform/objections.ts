@@ -52,7 +52,7 @@ export function actorOf(consumer: Consumer) {
 }
 
 /** the GraphQL `Department` enum value (MARKET) as the department table names it (market) */
-export function departmentOf(value: string): Department {
+function departmentOf(value: string): Department {
   return value.toLowerCase() as Department;
 }
 
