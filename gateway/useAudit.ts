@@ -33,8 +33,18 @@ export interface Audit extends GatewayPlugin {
   commit(outcomes: FieldOutcome[], rc: GatewayGraphQLRequestContext<GatewayContext>): Promise<void>;
 }
 
-export function toEntries(outcomes: FieldOutcome[], rc: Pick<GatewayGraphQLRequestContext<GatewayContext>, 'context' | 'operationName'>, at = new Date()): AuditInput[] {
+function toEntries(outcomes: FieldOutcome[], rc: Pick<GatewayGraphQLRequestContext<GatewayContext>, 'context' | 'operationName'>, at = new Date()): AuditInput[] {
   const { consumer, requestId, consentsUsed } = rc.context;
+  // What every entry of this request shares: when, who, why and under which operation.
+  const base = {
+    at,
+    requestId,
+    consumerId: consumer.id,
+    consumerOrg: consumer.org,
+    consumerRole: consumer.role,
+    purpose: consumer.purpose,
+    operationName: rc.operationName ?? null,
+  };
   const byKey = new Map<string, FieldOutcome>();
   for (const o of outcomes) {
     const key = `${o.subject ?? ''}\u0000${o.coordinate}`;
@@ -42,36 +52,24 @@ export function toEntries(outcomes: FieldOutcome[], rc: Pick<GatewayGraphQLReque
     if (!seen || (seen.decision === 'GRANTED' && o.decision === 'DENIED')) byKey.set(key, o);
   }
   const entries: AuditInput[] = [...byKey.values()].map((o) => ({
-    at,
-    requestId,
-    consumerId: consumer.id,
-    consumerOrg: consumer.org,
-    consumerRole: consumer.role,
-    purpose: consumer.purpose,
+    ...base,
     subject: o.subject,
     field: o.coordinate,
     decision: o.decision,
     reason: o.decision === 'DENIED' ? o.reason : null,
     // The consent that allowed a bank's FINANCING field (a refused one had none to record).
     consentId: o.financing && o.subject && consumer.role === 'bank' ? (consentsUsed.get(o.subject) ?? null) : null,
-    operationName: rc.operationName ?? null,
   }));
   // A credit check's reads (issue 11): one entry per (subject, field, check), its id in `reason`.
   const checkReads = new Map((rc.context.creditCheckReads ?? []).map((r) => [`${r.subject}\u0000${r.field}\u0000${r.checkId}`, r]));
   for (const read of checkReads.values()) {
     entries.push({
-      at,
-      requestId,
-      consumerId: consumer.id,
-      consumerOrg: consumer.org,
-      consumerRole: consumer.role,
-      purpose: consumer.purpose,
+      ...base,
       subject: read.subject,
       field: read.field,
       decision: read.decision,
       reason: checkReason(read),
       consentId: consumer.role === 'bank' ? (consentsUsed.get(read.subject) ?? null) : null,
-      operationName: rc.operationName ?? null,
     });
   }
   return entries;
