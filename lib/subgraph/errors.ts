@@ -18,15 +18,12 @@ export function departmentUnavailable(department: Department): GraphQLError {
   });
 }
 
-/** The codes clients read as they are: derived from lib/errors.ts's table. */
-export const CLIENT_ERROR_CODES = RESPONSE_CODES;
-
 const SAFE_EXTENSION_KEYS = ['code', 'department', 'reason', 'consentId', 'limit', 'rule'];
 
 /** Apollo `formatError`: keep the codes of SPEC §6, replace everything else by a bare internal error. */
 export function maskError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const code = formatted.extensions?.code;
-  if (typeof code === 'string' && CLIENT_ERROR_CODES.has(code)) {
+  if (typeof code === 'string' && RESPONSE_CODES.has(code)) {
     // Only whitelisted extensions travel: a gateway-side error may carry the subgraph's URL and body.
     const extensions: Record<string, unknown> = {};
     for (const key of SAFE_EXTENSION_KEYS) {
