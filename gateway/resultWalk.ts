@@ -58,7 +58,6 @@ export interface FieldOutcome {
   financing: boolean;
 }
 
-export { DENIAL_CODES };
 /** Provenance is metadata about a section, not data about the subject. */
 const UNAUDITED_TYPES = new Set(['Source']);
 

@@ -38,7 +38,7 @@ export const DEFAULT_QUERY_LIMITS: QueryLimits = {
   maxSubjects: MAX_SUBJECTS_PER_REQUEST,
 };
 
-export function tooComplex(message: string): GraphQLError {
+function tooComplex(message: string): GraphQLError {
   return clientError('QUERY_TOO_COMPLEX', message, { http: { status: 400 } });
 }
 
@@ -52,7 +52,7 @@ const ARMOR_LIMIT_NAMES: Record<string, string> = {
 };
 
 /** an armor refusal in our words: they are limits, not syntax errors */
-export function limitMessage(armorMessage: string): string {
+function limitMessage(armorMessage: string): string {
   const m = ARMOR_REFUSAL.exec(armorMessage);
   if (!m) return armorMessage.replace(/^Syntax Error: /, '');
   // cost comes with fractions (armor's depth factor)
