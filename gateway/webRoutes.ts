@@ -45,8 +45,9 @@ function serveFile(file: string): RouteHandler {
   const type = TYPES[path.extname(file)];
   if (!type) throw new Error(`webRoutes: no content type for ${file}`);
   if (!fs.existsSync(file)) throw new Error(`webRoutes: ${file} is missing (npm ci installs the explorer's packages)`);
-  return async (_req, res) => {
-    const body = await fs.promises.readFile(file);
+  // read once at start: the pages are part of the release, not edited under a running gateway
+  const body = fs.readFileSync(file);
+  return (_req, res) => {
     res.writeHead(200, { 'content-type': type, 'content-length': body.length, ...SECURITY_HEADERS });
     res.end(body);
   };
