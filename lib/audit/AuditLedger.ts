@@ -28,9 +28,6 @@ import { AuditUnavailable } from '../errors';
 
 export type AuditInput = Omit<AuditRecord, 'chainId' | 'seq'>;
 
-// One class for the ledger and the gateway that refuses on it (lib/errors.ts).
-export { AuditUnavailable };
-
 interface Pending {
   entries: AuditInput[];
   resolve(): void;
