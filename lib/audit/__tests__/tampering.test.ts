@@ -110,6 +110,21 @@ describe('the checkpoints outside the database', () => {
   });
 });
 
+describe('rows added by someone with write access to the database', () => {
+  it('names an entry inserted past the chain\'s recorded head', async () => {
+    // a copy of the last entry under the next seq, linked to it: the walk up to the head never reads it
+    await f.pool.query(
+      `INSERT INTO audit_entries SELECT (jsonb_populate_record(e, jsonb_build_object('seq', e.seq + 1, 'request_id', 'forged', 'prev_hash', e.hash))).* FROM audit_entries e WHERE chain_id = $1 AND seq = 200`,
+      [chainId()],
+    );
+    const result = await f.verify();
+    expect(!result.ok && result.problem).toBe(`chain ${chainId()} entry 201 (request forged, Subject.kind, subject 91350100M000100Y43) was changed (its keyed hash does not match)`);
+    const cli = await f.verifyCli();
+    expect(cli.code).toBe(1);
+    expect(cli.out).toContain(`chain ${chainId()} entry 201 (request forged`);
+  });
+});
+
 describe('verifying while the gateway writes', () => {
   it('neither misses nor takes for a removal the entries committed during the walk', async () => {
     // An explicit gate instead of a race: right after verify has read the chain heads, the writer
