@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type Redis from 'ioredis';
 import type { Pool, PoolClient } from 'pg';
 import { UnreachableCaseError } from '../errors';
+import { inTransaction } from '../loop/loopSchema';
 import { metrics } from '../observability/metrics';
 
 /**
@@ -164,27 +165,19 @@ export class ConsentStore {
    * row outlives a failed cache write or a crash, and keeps every store off the cache until applied.
    */
   private async change(write: (db: PoolClient) => Promise<{ rows: Row[] }>): Promise<Row | undefined> {
-    const db = await this.pool.connect();
-    let row: Row | undefined;
     let key: CacheKey | undefined;
-    try {
-      await db.query('BEGIN');
-      row = (await write(db)).rows[0];
-      if (row && this.redis) {
-        key = { grantee: row.grantee, purpose: row.purpose, subject: row.subject.trim() };
+    const row = await inTransaction(this.pool, async (db) => {
+      const written = (await write(db)).rows[0];
+      if (written && this.redis) {
+        key = { grantee: written.grantee, purpose: written.purpose, subject: written.subject.trim() };
         await db.query(
           `INSERT INTO consent_cache_repairs (grantee, purpose, subject) VALUES ($1, $2, $3)
            ON CONFLICT (grantee, purpose, subject) DO UPDATE SET at = now()`,
           [key.grantee, key.purpose, key.subject],
         );
       }
-      await db.query('COMMIT');
-    } catch (error) {
-      await db.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      db.release();
-    }
+      return written;
+    });
     if (key) await this.repair(key).catch(() => this.distrust());
     return row;
   }
@@ -197,9 +190,7 @@ export class ConsentStore {
   private async repair(only: CacheKey | 'all'): Promise<void> {
     const redis = this.redis;
     if (!redis) return;
-    const db = await this.pool.connect();
-    try {
-      await db.query('BEGIN');
+    await inTransaction(this.pool, async (db) => {
       const { rows } =
         only === 'all'
           ? await db.query<CacheKey>(`SELECT grantee, purpose, subject FROM consent_cache_repairs ORDER BY grantee, purpose, subject FOR UPDATE`)
@@ -225,13 +216,7 @@ export class ConsentStore {
           [rows.map((r) => r.grantee), rows.map((r) => r.purpose), rows.map((r) => r.subject)],
         );
       }
-      await db.query('COMMIT');
-    } catch (error) {
-      await db.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      db.release();
-    }
+    });
   }
 
   /** Applies every pending repair, then trusts the cache unless Redis failed meanwhile. */
