@@ -25,7 +25,7 @@ export interface ComposedPlugins {
 }
 
 /** What the context must hold once every onRequest ran: a plugin left out is a startup bug, named. */
-const CONTEXT_KEYS: readonly (keyof GatewayContext)[] = ['requestId', 'receivedAt', 'consumer', 'internalToken', 'consentsUsed'];
+const CONTEXT_KEYS: readonly (keyof GatewayContext)[] = ['requestId', 'receivedAt', 'consumer', 'internalToken', 'consentsUsed', 'creditCheckReads'];
 
 export function composePlugins(plugins: readonly GatewayPlugin[]): ComposedPlugins {
   const names = new Set<string>();

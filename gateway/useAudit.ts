@@ -61,7 +61,7 @@ function toEntries(outcomes: FieldOutcome[], rc: Pick<GatewayGraphQLRequestConte
     consentId: o.financing && o.subject && consumer.role === 'bank' ? (consentsUsed.get(o.subject) ?? null) : null,
   }));
   // A credit check's reads (issue 11): one entry per (subject, field, check), its id in `reason`.
-  const checkReads = new Map((rc.context.creditCheckReads ?? []).map((r) => [`${r.subject}\u0000${r.field}\u0000${r.checkId}`, r]));
+  const checkReads = new Map(rc.context.creditCheckReads.map((r) => [`${r.subject}\u0000${r.field}\u0000${r.checkId}`, r]));
   for (const read of checkReads.values()) {
     entries.push({
       ...base,
