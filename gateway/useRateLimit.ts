@@ -18,14 +18,11 @@ export interface RateLimitOptions {
   redis: Redis | null;
 }
 
-/** Listed after useAuthentication: it counts by the verified consumer's organization. */
-export interface RateLimit extends GatewayPlugin {
-  check(consumer: Consumer): Promise<void>;
-}
 
 const WINDOW_SECONDS = 60;
 
-export function useRateLimit(options: RateLimitOptions): RateLimit {
+/** Listed after useAuthentication: it counts by the verified consumer's organization. */
+export function useRateLimit(options: RateLimitOptions): GatewayPlugin {
   if (!Number.isInteger(options.perMinute) || options.perMinute < 1) {
     throw new Error(`useRateLimit: perMinute must be a whole number ≥ 1, got ${options.perMinute}`);
   }
@@ -69,7 +66,6 @@ export function useRateLimit(options: RateLimitOptions): RateLimit {
 
   return {
     name: 'rateLimit',
-    check,
     async onRequest({ context }) {
       if (!context.consumer) throw new Error('useRateLimit must be listed after useAuthentication');
       await check(context.consumer);
