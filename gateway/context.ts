@@ -1,5 +1,5 @@
 import type { Consumer } from '../lib/auth/consumer';
-import type { CreditCheckRead } from './useCreditCheckReads';
+import type { CheckRead } from '../lib/credit/checkReads';
 
 export interface GatewayContext {
   requestId: string;
@@ -11,5 +11,5 @@ export interface GatewayContext {
   /** subject → consent id that allowed its FINANCING fields, as the subgraphs reported */
   consentsUsed: Map<string, string>;
   /** the fields the platform's credit checks read through @requires, as it reported them (useCreditCheckReads) */
-  creditCheckReads: CreditCheckRead[];
+  creditCheckReads: CheckRead[];
 }

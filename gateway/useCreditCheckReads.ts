@@ -8,10 +8,8 @@ import type { GatewayPlugin } from './plugin';
  * as a response extension, taken out here: they are the ledger's, not the client's.
  */
 
-export type CreditCheckRead = CheckRead;
-
-function isRead(value: unknown): value is CreditCheckRead {
-  const r = value as CreditCheckRead;
+function isRead(value: unknown): value is CheckRead {
+  const r = value as CheckRead;
   return (
     typeof r === 'object' &&
     r !== null &&
@@ -39,6 +37,6 @@ export function useCreditCheckReads(): GatewayPlugin {
 }
 
 /** where the check id goes in a ledger entry: its `reason` ("creditCheck:<id>", after the code if refused) */
-export function checkReason(read: CreditCheckRead): string {
+export function checkReason(read: CheckRead): string {
   return read.decision === 'DENIED' ? `${read.code ?? 'FORBIDDEN'} creditCheck:${read.checkId}` : `creditCheck:${read.checkId}`;
 }
