@@ -60,6 +60,16 @@ export async function callChecked<T>(client: LegacyClient, call: LegacyCall<Chec
   }
 }
 
+/**
+ * A batch's answer for the section loader: each accepted record under `key`, each refused one
+ * under its own identifier, so that subject alone fails and the batch's others are served.
+ */
+export function keyedRecords<T, V = T>({ records, malformed }: CheckedRecords<T>, key: (record: T) => string, value: (record: T) => V = (r) => r as unknown as V): Map<string, V | MalformedRecordError> {
+  const found = new Map<string, V | MalformedRecordError>(records.map((r) => [key(r), value(r)]));
+  for (const error of malformed) found.set(error.record, error);
+  return found;
+}
+
 /** Text of a JSON field, or the reason the record is refused. */
 export function textField(row: unknown, field: string): string {
   const v = typeof row === 'object' && row !== null ? (row as Record<string, unknown>)[field] : undefined;

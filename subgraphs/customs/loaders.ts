@@ -3,7 +3,7 @@ import type { LegacyCache } from '../../lib/cache/LegacyCache';
 import type { DepartmentPolicy } from '../../lib/config';
 import { sectionCache } from '../../lib/legacy/sectionCache';
 import { createSectionLoader, type Fetched } from '../../lib/legacy/sectionLoader';
-import type { MalformedRecordError } from '../../lib/subgraph/errors';
+import { keyedRecords } from '../../lib/legacy/checkedRecords';
 import { CSV_BATCH_LIMIT, MAPPING_BATCH_LIMIT, type CustomsClient, type CustomsCreditRecord } from './legacyClient';
 
 /**
@@ -21,28 +21,17 @@ export interface CustomsLoaders {
   customs: CustomsRecordLoader;
 }
 
-/** the found values by key, each refused record under its own key (that subject alone fails) */
-function keyed<T>(found: [string, T][], malformed: MalformedRecordError[]): Map<string, T | MalformedRecordError> {
-  return new Map<string, T | MalformedRecordError>([...found, ...malformed.map((e): [string, MalformedRecordError] => [e.record, e])]);
-}
-
 export function createLoaders(client: CustomsClient, cache?: { store: LegacyCache; policy: DepartmentPolicy }): CustomsLoaders {
   const mapping = createSectionLoader<string, string>({
     department: 'customs',
     maxBatchSize: MAPPING_BATCH_LIMIT,
-    fetch: async (usccs) => {
-      const { records, malformed } = await client.mapping(usccs);
-      return keyed(records.map((m): [string, string] => [m.uscc, m.hgbm]), malformed);
-    },
+    fetch: async (usccs) => keyedRecords(await client.mapping(usccs), (m) => m.uscc, (m) => m.hgbm),
     cache: cache && sectionCache(cache.store, 'customs:mapping', cache.policy),
   });
   const credit = createSectionLoader<string, CustomsCreditRecord>({
     department: 'customs',
     maxBatchSize: CSV_BATCH_LIMIT,
-    fetch: async (codes) => {
-      const { records, malformed } = await client.creditCsv(codes);
-      return keyed(records.map((r): [string, CustomsCreditRecord] => [r.customsCode, r]), malformed);
-    },
+    fetch: async (codes) => keyedRecords(await client.creditCsv(codes), (r) => r.customsCode),
     // v2: creditClass is the enum, its text beside it (v1 copies in a shared Redis are ignored, not misread)
     cache: cache && sectionCache(cache.store, 'customs:credit:v2', cache.policy),
   });

@@ -3,7 +3,7 @@ import type { DepartmentPolicy } from '../../lib/config';
 import { maskCitizenId } from '../../lib/ids';
 import { sectionCache } from '../../lib/legacy/sectionCache';
 import { createSectionLoader, type SectionLoader } from '../../lib/legacy/sectionLoader';
-import type { CheckedRecords } from '../../lib/legacy/checkedRecords';
+import { keyedRecords } from '../../lib/legacy/checkedRecords';
 import type { MalformedRecordError } from '../../lib/subgraph/errors';
 import { MARKET_BATCH_LIMIT, type AbnormalOperation, type Enterprise, type MarketClient, type Penalty, type SearchRow } from './legacyClient';
 
@@ -29,13 +29,6 @@ export interface MarketLoaders {
   search(name: string, size: number): Promise<SearchRow[]>;
 }
 
-/** The checked records by USCC, each refused one under its own USCC (that subject alone fails). */
-function byUscc<T extends { uscc: string }>({ records, malformed }: CheckedRecords<T>, map: (record: T) => T = (r) => r): Map<string, T | MalformedRecordError> {
-  const found = new Map<string, T | MalformedRecordError>(records.map((r) => [r.uscc, map(r)]));
-  for (const error of malformed) found.set(error.record, error);
-  return found;
-}
-
 export function createLoaders(client: MarketClient, cache?: { store: LegacyCache; policy: DepartmentPolicy }): MarketLoaders {
   // v2: the parser's normalized records (a shared Redis may still hold v1's raw rows: never misread them)
   const cached = (namespace: string) => cache && sectionCache<string>(cache.store, `market:${namespace}:v2`, cache.policy);
@@ -44,13 +37,13 @@ export function createLoaders(client: MarketClient, cache?: { store: LegacyCache
       department: 'market',
       maxBatchSize: MARKET_BATCH_LIMIT,
       fetch: async (usccs) =>
-        byUscc(await client.enterprises(usccs), (e) => ({ ...e, legalRepresentativeIdNumber: e.legalRepresentativeIdNumber && maskCitizenId(e.legalRepresentativeIdNumber) })),
+        keyedRecords(await client.enterprises(usccs), (e) => e.uscc, (e) => ({ ...e, legalRepresentativeIdNumber: e.legalRepresentativeIdNumber && maskCitizenId(e.legalRepresentativeIdNumber) })),
       cache: cached('enterprise'),
     }),
     enterpriseForSelf: createSectionLoader<string, Enterprise>({
       department: 'market',
       maxBatchSize: MARKET_BATCH_LIMIT,
-      fetch: async (usccs) => byUscc(await client.enterprises(usccs)),
+      fetch: async (usccs) => keyedRecords(await client.enterprises(usccs), (e) => e.uscc),
     }),
     abnormal: createSectionLoader<string, AbnormalOperation[]>({
       department: 'market',

@@ -4,7 +4,7 @@ import type { LegacyCache } from '../../lib/cache/LegacyCache';
 import type { DepartmentPolicy } from '../../lib/config';
 import { sectionCache } from '../../lib/legacy/sectionCache';
 import { createSectionLoader, type Fetched } from '../../lib/legacy/sectionLoader';
-import type { MalformedRecordError } from '../../lib/subgraph/errors';
+import { keyedRecords } from '../../lib/legacy/checkedRecords';
 import { TAX_BATCH_LIMIT, type TaxClient, type TaxpayerRecord } from './legacyClient';
 
 /**
@@ -35,11 +35,8 @@ export function createLoaders(client: TaxClient, cache?: { store: LegacyCache; p
     createSectionLoader<string, TaxpayerRecord>({
       department: 'tax',
       maxBatchSize: TAX_BATCH_LIMIT,
-      fetch: async (ids) => {
-        const { records, malformed } = await client.queryNsxx(ids);
-        // a refused record fails its own taxpayer only (its nsrsbh is the key asked with)
-        return new Map<string, TaxpayerRecord | MalformedRecordError>([...records.map((r): [string, TaxpayerRecord] => [r.taxpayerId, r]), ...malformed.map((e): [string, MalformedRecordError] => [e.record, e])]);
-      },
+      // a refused record fails its own taxpayer only (its nsrsbh is the key asked with)
+      fetch: async (ids) => keyedRecords(await client.queryNsxx(ids), (r) => r.taxpayerId),
       cache: cache && sectionCache(cache.store, 'tax:nsrxx', cache.policy),
     });
   const likely = byTaxpayerId();
