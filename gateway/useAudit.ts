@@ -103,6 +103,7 @@ export function useAudit(options: AuditOptions): Audit {
     },
     onStop() {
       if (timer) clearInterval(timer);
+      ledger.close();
     },
   };
 }

@@ -66,6 +66,7 @@ export class AuditLedger {
   private readonly unavailableForMs: number;
   private readonly maxBatchEntries: number;
   readonly stats: AuditLedgerStats = { commits: 0, entries: 0 };
+  private readonly unwatchQueue: () => void;
 
   constructor(options: AuditLedgerOptions) {
     this.pool = options.pool;
@@ -73,12 +74,17 @@ export class AuditLedger {
     this.checkpoints = options.checkpoints;
     this.unavailableForMs = options.unavailableForMs ?? 1000;
     this.maxBatchEntries = options.maxBatchEntries ?? 50_000;
-    watchAuditQueue(() => this.queue.reduce((n, p) => n + p.entries.length, 0));
+    this.unwatchQueue = watchAuditQueue(() => this.queue.reduce((n, p) => n + p.entries.length, 0));
   }
 
   /** the chain this process appends to now (a new one after a write whose outcome is unknown) */
   get chainId(): string {
     return this.currentChainId;
+  }
+
+  /** Leaves the process's queue-depth gauge: a stopped gateway's ledger is not kept alive by it. */
+  close(): void {
+    this.unwatchQueue();
   }
 
   async migrate(): Promise<void> {
