@@ -16,7 +16,7 @@ import {
   type OperationDefinitionNode,
 } from 'graphql';
 import { collectFields, collectSubfields } from 'graphql/execution/collectFields';
-import { getArgumentValues } from 'graphql/execution/values';
+import { getArgumentValues, getVariableValues } from 'graphql/execution/values';
 import type { AccessMap, AccessPolicies } from '../lib/authz/accessPolicies';
 import { requirement } from '../lib/authz/decide';
 import { clientError } from '../lib/errors';
@@ -87,7 +87,10 @@ export function isPublicClass(policies: AccessPolicies | undefined): boolean {
 }
 
 export function walkResult(input: WalkInput): WalkOutput {
-  const { schema, variables, removed, access } = input;
+  const { schema, removed, access } = input;
+  // The variables as execution saw them: with their defaults, so that @include(if: $x) and a
+  // subject named by `$u = "…"` are walked as they ran (the raw ones would throw, or lose the subject).
+  const variables = getVariableValues(schema, input.operation.variableDefinitions ?? [], input.variables, { maxErrors: 1 }).coerced ?? input.variables;
   const fragments: Record<string, FragmentDefinitionNode> = {};
   for (const def of input.document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments[def.name.value] = def;
 

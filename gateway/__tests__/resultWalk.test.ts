@@ -93,6 +93,13 @@ describe('the outcomes the audit ledger records', () => {
     expect(brief(out.outcomes)).toEqual([`${A} Subject.name GRANTED @subjects.0.name`, `${B} Subject.name DENIED FORBIDDEN @subjects.1.name`]);
   });
 
+  it('walks variables with their defaults, as execution ran them: the subject a default names, a field a default includes', () => {
+    const out = walk(`query($u: [String!]! = ["${A}", "${B}"], $x: Boolean = true) { subjects(usccs: $u) { name @include(if: $x) } }`, 'subject', { subjects: [{ name: 'Own', [AUDIT_USCC_ALIAS]: A }, null] }, [
+      { message: 'refused', path: ['subjects', 1, AUDIT_USCC_ALIAS], extensions: { code: 'FORBIDDEN' } },
+    ]);
+    expect(brief(out.outcomes)).toEqual([`${A} Subject.name GRANTED @subjects.0.name`, `${B} Subject.name DENIED FORBIDDEN @subjects.1.name`]);
+  });
+
   it('records a root field that is not a Subject once, with the subject its arguments name', () => {
     const out = walk('{ auditTrail(uscc: "x") }', 'government', { auditTrail: ['entry'] });
     expect(brief(out.outcomes)).toEqual(['x Query.auditTrail GRANTED @auditTrail']);
