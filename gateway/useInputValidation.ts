@@ -107,6 +107,17 @@ function judgeDocument(schema: GraphQLSchema, document: DocumentNode): DocumentV
       },
     }),
   );
+  // A variable's default is a literal too, and reaches the store when the client leaves the variable out.
+  for (const definition of document.definitions) {
+    if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
+    for (const variable of definition.variableDefinitions ?? []) {
+      if (!variable.defaultValue) continue;
+      const name = variable.variable.name.value;
+      const use = variableUses.get(name);
+      const text = findInLiteral(variable.defaultValue, use?.argumentPath ?? `$${name}`);
+      if (text) badLiteral ??= unstorable(text.path, use?.coordinate ?? 'the operation', text.problem, `${name} default`);
+    }
+  }
   return { badLiteral, pageSizeVariables, variableUses };
 }
 

@@ -83,3 +83,13 @@ describe('page sizes', () => {
     expect(await verdict('query($n: Int) { searchSubjects(name: "有限", first: $n) { uscc } }')).toBeNull();
   });
 });
+
+describe('text no store can hold', () => {
+  it("refuses a NUL in a variable's default, which reaches the store when the variable is left out", async () => {
+    expect(await verdict('query($n: String! = "有限\\u0000") { searchSubjects(name: $n) { uscc } }')).toEqual({
+      code: 'BAD_USER_INPUT',
+      message: 'argument name of Query.searchSubjects (variable $n default) contains U+0000 (NUL), which no stored text can hold',
+    });
+    expect(await verdict('query($n: String! = "有限") { searchSubjects(name: $n) { uscc } }')).toBeNull();
+  });
+});
