@@ -88,6 +88,8 @@ function printWelcome(base: string, world: ReturnType<typeof createWorld>): void
   const curl = (token: string, body: string) =>
     [`  curl -s ${base}/graphql -H 'content-type: application/json' -H "authorization: Bearer $${token}" \\`, `    -d '${body}'`];
   const query = (q: string) => JSON.stringify({ query: q });
+  // a fixed date would make the printed grant fail once it has passed: half a year from today
+  const consentUntil = `${new Date(Date.now() + 183 * 86_400_000).toISOString().slice(0, 10)}T23:59:59+08:00`;
   process.stdout.write(
     [
       '',
@@ -103,7 +105,7 @@ function printWelcome(base: string, world: ReturnType<typeof createWorld>): void
       '  BANK=$(npm run --silent token -- --role bank --org bank-a --purpose financing)',
       ...curl('BANK', query(`{ subject(uscc: "${demo.uscc}") { finance { loanBalance overdueAmount rating { agency grade } } } }`)),
       `  SELF=$(npm run --silent token -- --role subject --subject ${demo.uscc})`,
-      ...curl('SELF', query(`mutation { grantConsent(input: { subject: "${demo.uscc}", grantee: "bank-a", purpose: "financing", expiresAt: "2027-06-30T23:59:59+08:00" }) { id status } }`)),
+      ...curl('SELF', query(`mutation { grantConsent(input: { subject: "${demo.uscc}", grantee: "bank-a", purpose: "financing", expiresAt: "${consentUntil}" }) { id status } }`)),
       '',
       `More subjects:  npm run --silent subjects -- --limit 5 --with finance   (from ${ROOT})`,
       'Fields, classes and limits: schema/REFERENCE.md',
