@@ -222,10 +222,6 @@ export class MarketClient {
     };
   }
 
-  private get<T>(path: string, query: Record<string, string | number>, parse: (body: Envelope) => T): Promise<T> {
-    return this.http.call(this.call(path, query, parse));
-  }
-
   /**
    * 企业登记 of at most MARKET_BATCH_LIMIT codes (USCC or 注册号), normalized; unknown codes are
    * absent, malformed records refused by their TYSHXYDM
@@ -272,7 +268,7 @@ export class MarketClient {
       throw new Error(`market search size must be a whole number from 1 to ${MARKET_MAX_SEARCH_SIZE}, got ${size}`);
     }
     if (name.trim() === '') throw new Error('market search needs a non-empty name');
-    return this.get('/api/v2/search', { name, size }, (b) => rows(b.data, SEARCH_FIELDS, 'search'));
+    return this.http.call(this.call('/api/v2/search', { name, size }, (b) => rows(b.data, SEARCH_FIELDS, 'search')));
   }
 
   /** closes the circuit with nothing counted (LegacyClient.resetCircuit) */
