@@ -60,6 +60,38 @@ export async function callChecked<T>(client: LegacyClient, call: LegacyCall<Chec
   }
 }
 
+/** One page of a paged list: how many records the list holds, and this page's, checked. */
+export interface CheckedPage<T> {
+  total: number;
+  records: CheckedRecords<T>;
+}
+
+/**
+ * Every record of a paged list (market's 行政处罚, the courts' lists): the first page says how many
+ * there are, the remaining pages are asked for together. All or nothing: a list missing one of its
+ * entries would be wrong, not partial, so one malformed row fails the list with its record's error.
+ */
+export async function everyPage<T>(client: LegacyClient, pageSize: number, pageCall: (pageNo: number) => LegacyCall<CheckedPage<T>>): Promise<T[]> {
+  let total = 0;
+  const page = async (pageNo: number): Promise<T[]> => {
+    const call = pageCall(pageNo);
+    const { records, malformed } = await callChecked(client, {
+      ...call,
+      parse: (response) => {
+        const parsed = call.parse(response);
+        total = parsed.total;
+        return parsed.records;
+      },
+    });
+    if (malformed[0]) throw malformed[0];
+    return records;
+  };
+  const first = await page(1);
+  const pages = Math.ceil(total / pageSize);
+  const rest = await Promise.all(Array.from({ length: Math.max(0, pages - 1) }, (_, i) => page(i + 2)));
+  return [first, ...rest].flat();
+}
+
 /**
  * A batch's answer for the section loader: each accepted record under `key`, each refused one
  * under its own identifier, so that subject alone fails and the batch's others are served.

@@ -1,6 +1,6 @@
 import { centsToDecimal, decimalToCents } from '../../lib/graphql/money';
 import { isIsoDate } from '../../lib/graphql/scalars';
-import { callChecked, checkRecords, quoted, textField, type CheckedRecords } from '../../lib/legacy/checkedRecords';
+import { checkRecords, everyPage, quoted, textField, type CheckedPage } from '../../lib/legacy/checkedRecords';
 import { LegacyClient, type LegacyClientOptions, type LegacyResponse } from '../../lib/legacy/LegacyClient';
 
 /**
@@ -92,16 +92,11 @@ const READ_CASE: { [L in CourtListType]: (row: unknown) => CourtCases[L] } = {
   xg: (row) => ({ ...base(row), publishedOn: date(row, 'FBSJ') }),
 };
 
-interface Page<L extends CourtListType> {
-  total: number;
-  cases: CheckedRecords<CourtCases[L]>;
-}
-
 /**
  * `{"success":true,"total":N,"rows":[…]}`, each row checked for its list; anything else is an
  * answer not worth repeating. A row is refused by its subject's code and case number (AH).
  */
-export function parsePage<L extends CourtListType>(res: LegacyResponse, request: { organizationCode: string; type: L }): Page<L> {
+export function parsePage<L extends CourtListType>(res: LegacyResponse, request: { organizationCode: string; type: L }): CheckedPage<CourtCases[L]> {
   if (res.status !== 200) throw new Error(`HTTP ${res.status}`);
   let parsed: { success?: unknown; total?: unknown; rows?: unknown };
   try {
@@ -113,7 +108,7 @@ export function parsePage<L extends CourtListType>(res: LegacyResponse, request:
   const { total, rows } = parsed;
   if (typeof total !== 'number' || !Number.isSafeInteger(total) || total < 0) throw new Error('answer has no total');
   if (!Array.isArray(rows)) throw new Error('answer has no rows list');
-  return { total, cases: checkRecords('court', rows, (row) => `${request.organizationCode} ${textField(row, 'AH')}`, READ_CASE[request.type]) };
+  return { total, records: checkRecords('court', rows, (row) => `${request.organizationCode} ${textField(row, 'AH')}`, READ_CASE[request.type]) };
 }
 
 export interface CourtClientOptions {
@@ -149,30 +144,17 @@ export class CourtClient {
       throw new Error(`court queries take an organization code written XXXXXXXX-C, got ${JSON.stringify(organizationCode)}`);
     }
     if (!COURT_LIST_TYPES.includes(type)) throw new Error(`court list type must be one of ${COURT_LIST_TYPES.join(' ')}, got ${JSON.stringify(type)}`);
-    let total = 0;
-    const page = async (pageNo: number): Promise<CourtCases[L][]> => {
-      const { records, malformed } = await callChecked(this.http, {
-        method: 'GET',
-        path: COURT_QUERY_PATH,
-        query: { zzjgdm: organizationCode, type, pageNo, pageSize: COURT_PAGE_SIZE },
-        idempotent: true,
-        headers: () => ({ accept: 'application/json' }),
-        // 4xx (unknown path, 405) are read here and not repeated; 429 and 5xx are LegacyClient's.
-        acceptStatus: (status) => status >= 400 && status < 500 && status !== 429,
-        parse: (res) => {
-          const parsed = parsePage(res, { organizationCode, type });
-          total = parsed.total;
-          return parsed.cases;
-        },
-      });
-      // a list missing one of its cases would be wrong, not partial: one bad row fails the list
-      if (malformed[0]) throw malformed[0];
-      return records;
-    };
-    const first = await page(1);
-    const pages = Math.ceil(total / COURT_PAGE_SIZE);
-    const rest = await Promise.all(Array.from({ length: Math.max(0, pages - 1) }, (_, i) => page(i + 2)));
-    return [first, ...rest].flat();
+    // one bad row fails the whole list (everyPage)
+    return everyPage(this.http, COURT_PAGE_SIZE, (pageNo) => ({
+      method: 'GET',
+      path: COURT_QUERY_PATH,
+      query: { zzjgdm: organizationCode, type, pageNo, pageSize: COURT_PAGE_SIZE },
+      idempotent: true,
+      headers: () => ({ accept: 'application/json' }),
+      // 4xx (unknown path, 405) are read here and not repeated; 429 and 5xx are LegacyClient's.
+      acceptStatus: (status) => status >= 400 && status < 500 && status !== 429,
+      parse: (res) => parsePage(res, { organizationCode, type }),
+    }));
   }
 
   get circuitState(): LegacyClient['circuitState'] {

@@ -1,6 +1,6 @@
 import { centsToDecimal, decimalToCents } from '../../lib/graphql/money';
 import { isIsoDate } from '../../lib/graphql/scalars';
-import { callChecked, checkRecords, quoted, textField, type CheckedRecords } from '../../lib/legacy/checkedRecords';
+import { callChecked, checkRecords, everyPage, quoted, textField, type CheckedRecords } from '../../lib/legacy/checkedRecords';
 import { LegacyBusyError, LegacyClient, type LegacyCall, type LegacyClientOptions, type LegacyResponse } from '../../lib/legacy/LegacyClient';
 
 /**
@@ -242,24 +242,13 @@ export class MarketClient {
    * call: the first page says how many there are, the remaining pages are asked for together.
    */
   async penalties(code: string): Promise<Penalty[]> {
-    let total = 0;
-    const page = async (n: number): Promise<Penalty[]> => {
-      const checked = await callChecked(
-        this.http,
-        this.call('/api/v2/penalties', { code, page: n, size: MARKET_PENALTY_PAGE_SIZE }, (b) => {
-          if (typeof b.total !== 'number' || !Number.isSafeInteger(b.total) || b.total < 0) throw new Error('penalties answer has no total');
-          total = b.total;
-          // a list missing one of its penalties would be wrong, not partial: one bad row refuses the enterprise
-          return checkRecords('market', dataList(b.data, 'penalties'), (row) => `${code} ${textField(row, 'CFWSH')}`, readPenalty);
-        }),
-      );
-      if (checked.malformed[0]) throw checked.malformed[0];
-      return checked.records;
-    };
-    const first = await page(1);
-    const pages = Math.ceil(total / MARKET_PENALTY_PAGE_SIZE);
-    const rest = await Promise.all(Array.from({ length: Math.max(0, pages - 1) }, (_, i) => page(i + 2)));
-    return [first, ...rest].flat();
+    // one bad row refuses the enterprise's whole list (everyPage)
+    return everyPage(this.http, MARKET_PENALTY_PAGE_SIZE, (n) =>
+      this.call('/api/v2/penalties', { code, page: n, size: MARKET_PENALTY_PAGE_SIZE }, (b) => {
+        if (typeof b.total !== 'number' || !Number.isSafeInteger(b.total) || b.total < 0) throw new Error('penalties answer has no total');
+        return { total: b.total, records: checkRecords('market', dataList(b.data, 'penalties'), (row) => `${code} ${textField(row, 'CFWSH')}`, readPenalty) };
+      }),
+    );
   }
 
   /** registered names containing `name`, at most `size` (1…MARKET_MAX_SEARCH_SIZE) */
