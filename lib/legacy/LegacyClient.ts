@@ -60,7 +60,8 @@ export interface LegacyClientOptions {
    * has its slot, so a system that is only busy (the court's 8 in flight) serves a large batch
    * in turn instead of failing its tail and opening the circuit; when no call has succeeded for a
    * whole `timeoutMs` (a hung system) the queue gives up at once. Unset: `timeoutMs` covers the
-   * wait too.
+   * wait too. A call inside a batch's budget (lib/legacy/requestBudget.ts) waits as long as the
+   * budget lasts instead: the budget grows with the batch, this limit does not.
    */
   queueTimeoutMs?: number;
   breaker?: {
@@ -208,7 +209,11 @@ export class LegacyClient {
     const { timeoutMs, queueTimeoutMs } = this.options;
     const calledAt = Date.now();
     const budgetAt = this.budgetDeadline();
-    const waitLimit = budgetAt === undefined ? queueTimeoutMs : Math.max(0, Math.min(queueTimeoutMs ?? Infinity, budgetAt - calledAt));
+    // Inside a batch's budget the budget alone bounds the wait: it already grows with the batch's
+    // rounds of slots, while the queue limit is fixed — it failed a 500-subject batch on a court
+    // answering slower than 100 ms a call, healthy, only for the length of its own queue. A hung
+    // system is the stall watchdog's (stallMs), not the queue limit's.
+    const waitLimit = budgetAt === undefined ? queueTimeoutMs : Math.max(0, budgetAt - calledAt);
     try {
       // The slot first, then the breaker: only calls that reach the system count for the circuit,
       // so a long queue neither dilutes its error rate nor counts as failures, and once the circuit

@@ -17,9 +17,11 @@ export const COURT_PAGE_SIZE = 20;
 export const COURT_MAX_IN_FLIGHT = 8;
 export const COURT_QUERY_PATH = '/zxxx/query';
 /**
- * Most a call waits for one of the 8 slots. Each call's own deadline starts once it has a slot:
- * 500 subjects × 3 lists are 1,500 calls, ≈ 4 s of turns at 20 ms a call, which a healthy court
- * should serve rather than fail. A hung court opens the circuit, and the queue then fails fast.
+ * Most a call outside a batch waits for one of the 8 slots. Each call's own deadline starts once
+ * it has a slot. A batch's calls wait as long as its budget lasts instead (a round of the slots
+ * per deadline): 500 subjects × 3 lists are 1,500 calls, ≈ 7.5 s of turns at 40 ms a call and
+ * 19 s at 100 ms, which a healthy court should serve rather than fail. A hung court opens the
+ * circuit, and the queue then fails fast.
  */
 export const COURT_QUEUE_TIMEOUT_MS = 20_000;
 

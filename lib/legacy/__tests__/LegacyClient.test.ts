@@ -149,6 +149,22 @@ describe('LegacyClient', () => {
     expect(await batch).toEqual(Array(20).fill('ok'));
   });
 
+  it("lets a batch's calls wait past the queue limit while its budget lasts and the system keeps answering", async () => {
+    fakeClock();
+    const s = await serve((_req, _res, hold) => hold());
+    const client = newClient({ department: 'court', baseUrl: s.url, timeoutMs: 10_000, maxConcurrency: 2, queueTimeoutMs: 5_000, retries: 0 });
+    // one batch of 20 look-ups: 10 rounds of the 2 slots, a budget of 100 s; each turn takes 6 s,
+    // so the last call waits 54 s for its slot — past the 5 s queue limit, within the budget
+    const budget = budgetFor(20);
+    const batch = Promise.all(Array.from({ length: 20 }, () => withBudget(budget, () => read(client))));
+    for (let turnNo = 0; turnNo < 10; turnNo++) {
+      await Promise.race([s.whenHeld(2), batch]);
+      jest.advanceTimersByTime(6_000);
+      s.answer();
+    }
+    expect(await batch).toEqual(Array(20).fill('ok'));
+  });
+
   it('lets queued calls give up when the system hangs, instead of waiting out the whole queue', async () => {
     fakeClock();
     let hung = false;
