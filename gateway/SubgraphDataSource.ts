@@ -4,6 +4,7 @@ import type { Fetcher } from '@apollo/utils.fetcher';
 import { Agent, fetch as undiciFetch } from 'undici';
 import type { ComposedPlugins } from './composePlugins';
 import type { GatewayContext } from './context';
+import { takeEarlyFetch } from './earlyEntityFetches';
 
 /** One keep-alive pool for all subgraph fetches of this process. */
 const agent = new Agent({ keepAliveTimeout: 60_000, connections: 128, pipelining: 1 });
@@ -12,6 +13,8 @@ export const keepAliveFetcher: Fetcher = ((url: string, init?: Record<string, un
   undiciFetch(url, { ...(init as object), dispatcher: agent })) as unknown as Fetcher;
 
 export interface SubgraphDataSourceOptions {
+  /** the subgraph's name in the supergraph */
+  name: string;
   url: string;
   fetcher?: Fetcher;
   /** the plugins' onSubgraphRequest / onSubgraphResponse hooks (headers, reports read from answers) */
@@ -25,10 +28,17 @@ export interface SubgraphDataSourceOptions {
  */
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   private readonly hooks: SubgraphDataSourceOptions['hooks'];
+  private readonly name: string;
 
-  constructor({ hooks, ...options }: SubgraphDataSourceOptions) {
+  constructor({ hooks, name, ...options }: SubgraphDataSourceOptions) {
     super(options);
     this.hooks = hooks;
+    this.name = name;
+  }
+
+  /** a fetch already sent beside the platform's (earlyEntityFetches.ts) is answered by that request */
+  override process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
+    return takeEarlyFetch(this.name, options) ?? super.process(options);
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {

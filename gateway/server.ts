@@ -14,6 +14,7 @@ import { createGraphQLListener, listen, sendJson, type Listening } from '../lib/
 import { metricsRoute } from '../lib/observability/metricsRoute';
 import { composePlugins } from './composePlugins';
 import type { GatewayContext } from './context';
+import { sendEarlyEntityFetches } from './earlyEntityFetches';
 import type { GatewayPlugin } from './plugin';
 import { SubgraphDataSource, keepAliveFetcher } from './SubgraphDataSource';
 import { useAdmission } from './useAdmission';
@@ -104,7 +105,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     supergraphSdl,
     // The supergraph carries the SPEC §4 default URLs; the configured ones win, by subgraph name.
     buildService: ({ name }) =>
-      new SubgraphDataSource({ url: config.subgraphUrls[name as SubgraphName] ?? '', fetcher: keepAliveFetcher, hooks: composed.subgraph }),
+      new SubgraphDataSource({ name, url: config.subgraphUrls[name as SubgraphName] ?? '', fetcher: keepAliveFetcher, hooks: composed.subgraph }),
+    // the departments' fetches of a `subject(uscc:)` go out beside the platform's, not after it
+    experimental_didResolveQueryPlan: sendEarlyEntityFetches,
   });
   const apollo = new ApolloServer<GatewayContext>({
     gateway: composed.wrapGateway(apolloGateway),

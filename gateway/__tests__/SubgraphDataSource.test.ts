@@ -17,7 +17,7 @@ import { useRequestId } from '../useRequestId';
  */
 
 const hooks = composePlugins([useRequestId(), useInternalToken({ secret: 'an internal secret of at least 32 characters' }), useRequestBudget(), useConsentsUsed()]).subgraph;
-const source = new SubgraphDataSource({ url: 'http://127.0.0.1:1/graphql', hooks });
+const source = new SubgraphDataSource({ name: 'market', url: 'http://127.0.0.1:1/graphql', hooks });
 
 function send(context: GatewayContext): Map<string, string> {
   const headers = new Map<string, string>();

@@ -1,0 +1,124 @@
+import type { GatewayConfig, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { GraphQLDataSourceRequestKind } from '@apollo/gateway/dist/datasources/types';
+import type { FetchNode, PlanNode, QueryPlanSelectionNode } from '@apollo/query-planner';
+import type { GatewayGraphQLRequestContext, GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
+import { Kind, parse, type FieldNode, type OperationDefinitionNode } from 'graphql';
+import { parseUsccInput } from '../lib/graphql/scalars';
+import type { GatewayContext } from './context';
+
+/**
+ * The platform hop without its wait. `subject(uscc:)` is answered by the platform subgraph with
+ * the code it was given — `{ __typename: "Subject", uscc }`, nothing looked up — and every
+ * department's section is then an entity fetch keyed by that representation. @apollo/gateway
+ * runs the plan as written: platform first, the departments after its answer, so every profile
+ * paid a whole subgraph round trip (HTTP, the platform's pipeline, JSON both ways) before any
+ * department was asked. The representation is known from the request itself, so as soon as the
+ * plan is resolved the first department fetches are sent beside the platform's, with exactly the
+ * request the executor would build; when the executor reaches them it is handed the answer
+ * already on its way (SubgraphDataSource.process). Nothing else changes: the same subgraphs are
+ * asked the same operations under the same internal token, each answer is merged, walked and
+ * audited as before, and a fetch the executor never reaches (the platform failed) delivers
+ * nothing.
+ *
+ * Only fetches whose whole input is `... on Subject { __typename uscc }` at the path of a root
+ * `subject(uscc:)` field are sent early; any other plan runs as @apollo/gateway planned it.
+ */
+
+type Process = GraphQLDataSourceProcessOptions<GatewayContext>;
+type ResolvedPlan = Parameters<NonNullable<GatewayConfig['experimental_didResolveQueryPlan']>>[0];
+
+/** A request's fetches sent early, by `service + operation + variables`, until the executor takes them. */
+const early = new WeakMap<object, Map<string, Promise<GatewayGraphQLResponse>>>();
+
+const fetchKey = (service: string, query: string, variables: unknown) => `${service}\n${query}\n${JSON.stringify(variables)}`;
+
+/** `experimental_didResolveQueryPlan` of ApolloGateway: sends the fetches that need only the platform's echo. */
+export function sendEarlyEntityFetches({ queryPlan, serviceMap, requestContext: apolloContext }: ResolvedPlan): void {
+  // Apollo types the gateway's request context loosely; ours is GatewayContext throughout
+  const requestContext = apolloContext as unknown as GatewayGraphQLRequestContext<GatewayContext>;
+  const first = queryPlan.node?.kind === 'Sequence' ? queryPlan.node.nodes : undefined;
+  if (!first || first.length < 2 || first[0].kind !== 'Fetch' || first[0].requires) return;
+  const variables = requestContext.request.variables ?? {};
+  const subjects = rootSubjects(first[0], variables);
+  if (subjects.size === 0) return;
+  const { context } = requestContext;
+  const sent = new Map<string, Promise<GatewayGraphQLResponse>>();
+  for (const { path, fetch } of flattenedFetches(first[1])) {
+    const uscc = path.length === 1 ? subjects.get(String(path[0])) : undefined;
+    const service = serviceMap[fetch.serviceName];
+    const representation = uscc === undefined ? undefined : subjectRepresentation(fetch.requires, uscc);
+    if (!representation || !service || fetch.inputRewrites?.length) continue;
+    // the variables exactly as executeQueryPlan's executeFetch builds them
+    const fetchVariables: Record<string, unknown> = Object.create(null);
+    for (const name of fetch.variableUsages ?? []) if (variables[name] !== undefined) fetchVariables[name] = variables[name];
+    const request = { ...fetchVariables, representations: [representation] };
+    const answer = service.process({
+      kind: GraphQLDataSourceRequestKind.INCOMING_OPERATION,
+      request: { query: fetch.operation, variables: request, operationName: fetch.operationName },
+      incomingRequestContext: requestContext,
+      context,
+      document: fetch.operationDocumentNode,
+    });
+    // a fetch the executor never takes (the platform failed) must not be an unhandled rejection
+    answer.catch(() => undefined);
+    sent.set(fetchKey(fetch.serviceName, fetch.operation, request), answer);
+  }
+  if (sent.size > 0) early.set(context, sent);
+}
+
+/** The answer of a fetch sent early for this request, taken once; undefined when it was not sent early. */
+export function takeEarlyFetch(service: string, options: Process): Promise<GatewayGraphQLResponse> | undefined {
+  const sent = options.context && early.get(options.context);
+  if (!sent || !options.request.query) return undefined;
+  const key = fetchKey(service, options.request.query, options.request.variables);
+  const answer = sent.get(key);
+  sent.delete(key);
+  return answer;
+}
+
+/** Response name → code of each root `subject(uscc:)` field of the platform's fetch, when the code is a valid USCC. */
+function rootSubjects(fetch: FetchNode, variables: Record<string, unknown>): Map<string, string> {
+  const subjects = new Map<string, string>();
+  // the plan carries the fetch's document only with exposeDocumentNodeInFetchNode; its text always
+  const document = fetch.operationDocumentNode ?? parse(fetch.operation);
+  const operation = document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+  if (!operation || operation.operation !== 'query') return subjects;
+  for (const selection of operation.selectionSet.selections) {
+    if (selection.kind !== Kind.FIELD || selection.name.value !== 'subject') continue;
+    const uscc = usccArgument(selection, variables);
+    if (uscc !== undefined) subjects.set(selection.alias?.value ?? selection.name.value, uscc);
+  }
+  return subjects;
+}
+
+function usccArgument(field: FieldNode, variables: Record<string, unknown>): string | undefined {
+  const value = field.arguments?.find((a) => a.name.value === 'uscc')?.value;
+  const raw = value?.kind === Kind.VARIABLE ? variables[value.name.value] : value?.kind === Kind.STRING ? value.value : undefined;
+  try {
+    // the platform's resolver echoes the code as its scalar parsed it
+    return parseUsccInput(raw);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The fetches directly under the plan's second step, with their paths. */
+function flattenedFetches(node: PlanNode): { path: readonly (string | number)[]; fetch: FetchNode }[] {
+  if (node.kind === 'Parallel') return node.nodes.flatMap(flattenedFetches);
+  if (node.kind === 'Flatten' && node.node.kind === 'Fetch') return [{ path: node.path as (string | number)[], fetch: node.node }];
+  return [];
+}
+
+/** `{ __typename: "Subject", uscc }` when the fetch needs exactly `... on Subject { __typename uscc }`. */
+function subjectRepresentation(requires: QueryPlanSelectionNode[] | undefined, uscc: string): Record<string, string> | undefined {
+  const [fragment] = requires ?? [];
+  if (requires?.length !== 1 || fragment.kind !== 'InlineFragment' || fragment.typeCondition !== 'Subject') return undefined;
+  const representation: Record<string, string> = {};
+  for (const field of fragment.selections) {
+    if (field.kind !== 'Field' || field.alias || field.selections) return undefined;
+    if (field.name === '__typename') representation.__typename = 'Subject';
+    else if (field.name === 'uscc') representation.uscc = uscc;
+    else return undefined;
+  }
+  return representation.__typename && representation.uscc ? representation : undefined;
+}

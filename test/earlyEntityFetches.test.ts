@@ -1,0 +1,103 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Pool } from 'pg';
+import { createGateway, type Gateway } from '../gateway/server';
+import { subjectsWhere, type Subject } from '../legacy/world';
+import { startStack, type Stack } from './harness/stack';
+
+/**
+ * `subject(uscc:)`'s department fetches go out beside the platform's, not after its answer
+ * (gateway/earlyEntityFetches.ts). A second gateway over the same stack reaches the platform
+ * through a proxy that holds each platform answer until the market subgraph has been asked (or
+ * HOLD_LIMIT_MS has passed): the order the proxy saw proves whether the department was asked
+ * without waiting for the platform, whatever the machine's speed.
+ */
+
+const HOLD_LIMIT_MS = 5_000;
+
+let stack: Stack;
+let gateway: Gateway;
+let gatewayUrl: string;
+let proxy: http.Server;
+let pool: Pool;
+/** how each held platform answer was released; `failPlatform` makes the proxy answer 503 instead */
+const releases: ('market asked' | 'hold limit')[] = [];
+let failPlatform = false;
+/** the market subgraph's requests before the test's request was sent */
+let marketBaseline = 0;
+let known: Subject, other: Subject, third: Subject;
+
+async function marketAsked(before: number): Promise<boolean> {
+  for (const until = Date.now() + HOLD_LIMIT_MS; Date.now() < until; ) {
+    if (stack.subgraphRequests().market > before) return true;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  return false;
+}
+
+beforeAll(async () => {
+  stack = await startStack();
+  [known, other, third] = subjectsWhere(stack.world, (s) => s.enterprise !== null, { count: 3, what: 'registered enterprises' });
+  pool = new Pool({ connectionString: stack.databaseUrl });
+  proxy = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', async () => {
+      const answer = await fetch(stack.subgraphUrls.platform, { method: 'POST', headers: req.headers as Record<string, string>, body: Buffer.concat(chunks) });
+      const body = Buffer.from(await answer.arrayBuffer());
+      releases.push((await marketAsked(marketBaseline)) ? 'market asked' : 'hold limit');
+      if (failPlatform) res.writeHead(503, { 'content-type': 'text/plain' }).end('platform down');
+      else res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' }).end(body);
+    });
+  });
+  await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+  const platformUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}/graphql`;
+  gateway = createGateway({ config: { ...stack.config, subgraphUrls: { ...stack.config.subgraphUrls, platform: platformUrl } } });
+  gatewayUrl = `${(await gateway.listen(0)).url}/graphql`;
+});
+afterAll(async () => {
+  await gateway?.stop();
+  proxy?.close();
+  await pool?.end();
+  await stack?.stop();
+});
+
+beforeEach(() => {
+  releases.length = 0;
+  failPlatform = false;
+});
+
+async function ask(query: string, variables: Record<string, unknown>) {
+  const token = await stack.token({ role: 'government', org: 'early-test', purpose: 'credit-check' });
+  marketBaseline = stack.subgraphRequests().market;
+  const res = await fetch(gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
+  return { requestId: res.headers.get('x-request-id')!, body: (await res.json()) as { data?: any; errors?: { message: string; extensions?: Record<string, unknown> }[] } };
+}
+
+it('asks the departments while the platform is still answering, each once, and merges their answers', async () => {
+  const legacyBefore = stack.legacyStats().market.requests;
+  const marketBefore = stack.subgraphRequests().market;
+  const { body } = await ask('query P($u: USCC!) { subject(uscc: $u) { uscc kind registration { name } } }', { u: known.uscc });
+  expect(body.errors).toBeUndefined();
+  expect(body.data.subject).toEqual({ uscc: known.uscc, kind: expect.any(String), registration: { name: known.enterprise!.name } });
+  expect(releases).toEqual(['market asked']);
+  // sent early, taken by the executor: not asked a second time
+  expect(stack.subgraphRequests().market - marketBefore).toBe(1);
+  expect(stack.legacyStats().market.requests - legacyBefore).toBeGreaterThan(0);
+});
+
+it('does the same for an aliased subject given as a literal, beside another root field', async () => {
+  const { body } = await ask(`query { a: subject(uscc: "${other.uscc}") { registration { name } } b: subject(uscc: "${third.uscc}") { kind } }`, {});
+  expect(body.errors).toBeUndefined();
+  expect(body.data.a.registration.name).toBe(other.enterprise!.name);
+  expect(releases).toEqual(['market asked']);
+});
+
+it('delivers nothing a department answered early when the platform fails, and records no field as delivered', async () => {
+  failPlatform = true;
+  const { requestId, body } = await ask('query P($u: USCC!) { subject(uscc: $u) { kind registration { name } } }', { u: known.uscc });
+  expect(body.data?.subject ?? null).toBeNull();
+  expect(JSON.stringify(body)).not.toContain(known.enterprise!.name);
+  const { rows } = await pool.query(`SELECT field, decision FROM audit_entries WHERE request_id = $1 AND decision = 'GRANTED'`, [requestId]);
+  expect(rows).toEqual([]);
+});
