@@ -16,7 +16,7 @@ import { composePlugins } from './composePlugins';
 import type { GatewayContext } from './context';
 import { sendEarlyEntityFetches } from './earlyEntityFetches';
 import type { GatewayPlugin } from './plugin';
-import { SubgraphDataSource, keepAliveFetcher } from './SubgraphDataSource';
+import { SubgraphDataSource } from './SubgraphDataSource';
 import { useAdmission } from './useAdmission';
 import { useAudit, type Audit } from './useAudit';
 import { useAuthentication } from './useAuthentication';
@@ -105,7 +105,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     supergraphSdl,
     // The supergraph carries the SPEC §4 default URLs; the configured ones win, by subgraph name.
     buildService: ({ name }) =>
-      new SubgraphDataSource({ name, url: config.subgraphUrls[name as SubgraphName] ?? '', fetcher: keepAliveFetcher, hooks: composed.subgraph }),
+      new SubgraphDataSource({ name, url: config.subgraphUrls[name as SubgraphName] ?? '', hooks: composed.subgraph }),
     // the departments' fetches of a `subject(uscc:)` go out beside the platform's, not after it
     experimental_didResolveQueryPlan: sendEarlyEntityFetches,
   });

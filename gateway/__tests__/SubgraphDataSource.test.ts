@@ -1,4 +1,8 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { GraphQLDataSourceRequestKind } from '@apollo/gateway/dist/datasources/types';
+import { GraphQLError } from 'graphql';
 import { INTERNAL_TOKEN_HEADER, REQUEST_ID_HEADER } from '../../lib/auth/internalToken';
 import { REQUEST_AGE_HEADER } from '../../lib/legacy/requestBudget';
 import { CONSENTS_USED_EXTENSION } from '../../lib/subgraph/createSubgraph';
@@ -67,5 +71,57 @@ describe('the answer of a subgraph fetch', () => {
     const answered = source.didReceiveResponse!({ response, context, request: {} } as never);
     expect(context.consentsUsed).toEqual(new Map([['91110101MAAL0CXK0M', 'consent-1']]));
     expect(answered.extensions).toEqual({ other: 1 });
+  });
+});
+
+describe('a subgraph fetch over HTTP (subgraphFetcher on undici.request)', () => {
+  let server: http.Server;
+  let url: string;
+  let answer: { status: number; type: string; body: string } = { status: 200, type: 'application/json', body: '{}' };
+  const seen: { method?: string; headers: http.IncomingHttpHeaders; body: string }[] = [];
+  beforeAll(async () => {
+    server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        seen.push({ method: req.method, headers: req.headers, body });
+        res.writeHead(answer.status, { 'content-type': answer.type, 'cache-control': 'private' }).end(answer.body);
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+  });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+  const processOn = (target: string, context = contextReceivedAt(Date.now())) =>
+    new SubgraphDataSource({ name: 'market', url: target, hooks }).process({
+      kind: GraphQLDataSourceRequestKind.INCOMING_OPERATION,
+      request: { query: '{ _service { sdl } }', variables: { a: 1 } },
+      incomingRequestContext: { overallCachePolicy: {} },
+      context,
+    } as unknown as GraphQLDataSourceProcessOptions<GatewayContext>);
+
+  it('posts the query as JSON with the hooks’ headers and answers with the body and the response headers', async () => {
+    answer = { status: 200, type: 'application/json; charset=utf-8', body: JSON.stringify({ data: { _service: { sdl: 'type Query' } } }) };
+    const response = await processOn(url);
+    expect(response.data).toEqual({ _service: { sdl: 'type Query' } });
+    expect(response.http?.headers.get('cache-control')).toBe('private');
+    const request = seen.at(-1)!;
+    expect(request.method).toBe('POST');
+    expect(request.headers['content-type']).toBe('application/json');
+    expect(request.headers[INTERNAL_TOKEN_HEADER]).toBe('signed.internal.token');
+    expect(JSON.parse(request.body)).toEqual({ query: '{ _service { sdl } }', variables: { a: 1 } });
+  });
+
+  it('turns a non-2xx answer into the "<status>: <text>" error with the response in its extensions', async () => {
+    answer = { status: 503, type: 'text/plain', body: 'busy' };
+    const error = await processOn(url).catch((e) => e);
+    expect(error).toBeInstanceOf(GraphQLError);
+    expect(error.message).toBe('503: Service Unavailable');
+    expect(error.extensions.response).toEqual({ url, status: 503, statusText: 'Service Unavailable', body: 'busy' });
+  });
+
+  it('fails the fetch when the subgraph is not listening', async () => {
+    await expect(processOn('http://127.0.0.1:1/graphql')).rejects.toThrow();
   });
 });
