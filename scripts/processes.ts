@@ -64,7 +64,8 @@ function prefixLines(name: string, stream: NodeJS.ReadableStream | null, out: No
 }
 
 export function startService(spec: ServiceSpec, options: StartOptions = {}): RunningService {
-  const child = spawn(process.execPath, [...(spec.nodeArgs ?? []), '--import', 'tsx', path.join(ROOT, spec.entry), ...(spec.args ?? [])], {
+  const profile = process.env.CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.CPU_PROF_DIR}`, `--cpu-prof-name=${spec.name}.cpuprofile`] : [];
+  const child = spawn(process.execPath, [...(spec.nodeArgs ?? []), ...profile, '--import', 'tsx', path.join(ROOT, spec.entry), ...(spec.args ?? [])], {
     cwd: ROOT,
     env: { ...process.env, ...spec.env },
     stdio: ['ignore', 'pipe', 'pipe'],
