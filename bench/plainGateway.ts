@@ -5,15 +5,15 @@ import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { INTERNAL_TOKEN_HEADER, signInternalToken } from '../lib/auth/internalToken';
-import type { Consumer } from '../lib/auth/consumer';
 import { loadConfigOrExit, type SubgraphName } from '../lib/config';
+import { BENCH_CONSUMER, listenPortOrExit } from './lib/peerGateway';
 
 /**
  * The baseline of SPEC §9.3: a plain `@apollo/gateway` + `@apollo/server` (standalone, defaults)
  * over the same supergraph and the same subgraph processes, with no authentication, field access
  * or audit. The subgraphs refuse requests without the gateway's internal token (SPEC §7), so this
- * one signs a token per request for a fixed consumer — the same consumer the benchmark's own
- * token names — which costs what our gateway's per-request signature costs.
+ * one signs a token per request for a fixed consumer (lib/peerGateway.ts) — what a gateway that
+ * forwards each request's identity pays.
  *
  * Env: the usual configuration (SUBGRAPH_PORT_BASE, INTERNAL_TOKEN_SECRET, …) and
  * PLAIN_GATEWAY_PORT.
@@ -23,14 +23,6 @@ interface PlainContext {
   internalToken: string;
 }
 
-const BENCH_CONSUMER: Consumer = {
-  id: 'government:bench-org',
-  org: 'bench-org',
-  role: 'government',
-  purpose: 'financial-supervision',
-  subject: null,
-};
-
 class InternalTokenDataSource extends RemoteGraphQLDataSource<PlainContext> {
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<PlainContext>): void {
     if (context.internalToken) request.http?.headers.set(INTERNAL_TOKEN_HEADER, context.internalToken);
@@ -39,11 +31,7 @@ class InternalTokenDataSource extends RemoteGraphQLDataSource<PlainContext> {
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
-  const port = Number(process.env.PLAIN_GATEWAY_PORT);
-  if (!Number.isInteger(port) || port <= 0 || port > 65535) {
-    process.stderr.write(`configuration error: PLAIN_GATEWAY_PORT: must be a port number, got ${JSON.stringify(process.env.PLAIN_GATEWAY_PORT)}\n`);
-    process.exit(1);
-  }
+  const port = listenPortOrExit('PLAIN_GATEWAY_PORT');
   // Like our gateway: no usage metrics to Apollo, no cloud metadata probes.
   process.env.APOLLO_TELEMETRY_DISABLED = 'true';
   const supergraphSdl = fs.readFileSync(path.join(__dirname, '..', 'schema', 'supergraph.graphql'), 'utf8');

@@ -8,8 +8,9 @@ import { portsInUse, type BenchPorts } from './ports';
 /**
  * The benchmark's own stack, every part a separate process on loopback (as `npm start` runs it):
  * database (embedded PGlite unless DATABASE_URL is set), the five stand-ins in one process, the six
- * subgraphs, our gateway, and the plain @apollo/gateway baseline. Child output is kept out of the
- * progress lines; the last lines of each service are printed when something fails.
+ * subgraphs, our gateway, and its two peers: the plain @apollo/gateway baseline and Hive Gateway.
+ * Child output is kept out of the progress lines; the last lines of each service are printed when
+ * something fails.
  */
 
 export interface BenchStackOptions {
@@ -30,6 +31,7 @@ export interface BenchStack {
   readonly embeddedDatabase: boolean;
   readonly gatewayUrl: string;
   readonly plainGatewayUrl: string;
+  readonly hiveGatewayUrl: string;
   /** pid of the gateway's node process (its /proc/<pid>/status is read for RSS) */
   readonly gatewayPid: number;
   readonly legacyUrls: Record<Department, string>;
@@ -89,6 +91,7 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
     // database) stay out of ./data/audit-checkpoints, where audit:verify would miss its chains.
     AUDIT_CHECKPOINT_DIR: process.env.AUDIT_CHECKPOINT_DIR || path.join(os.tmpdir(), `credit-bench-audit-checkpoints-${options.runId}`),
     PLAIN_GATEWAY_PORT: String(ports.plainGateway),
+    HIVE_GATEWAY_PORT: String(ports.hiveGateway),
     // The limiter stays on (its cost is part of the overhead figure), but one benchmark consumer
     // sending a load must not be refused with 429 at the default 6000 a minute.
     RATE_LIMIT_PER_MINUTE: process.env.RATE_LIMIT_PER_MINUTE || String(BENCH_RATE_LIMIT_PER_MINUTE),
@@ -100,7 +103,7 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
     for (const t of tracked) t.expectedExit = true;
     const byName = (names: string[]) => tracked.filter((t) => names.includes(t.service.name)).map((t) => t.service);
     // front to back, so the gateway can still commit its last audit group while stopping
-    await stopAll(byName(['gateway', 'plain-gateway']));
+    await stopAll(byName(['gateway', 'plain-gateway', 'hive-gateway']));
     await stopAll(byName([...SUBGRAPHS]));
     await stopAll(byName(['legacy']));
     await stopAll(byName(['database']));
@@ -117,7 +120,7 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
       await waitForPort(ports.database, db.service);
     }
     const config = loadConfig(env);
-    log(`   ports: gateway ${ports.gateway}, plain gateway ${ports.plainGateway}, subgraphs ${ports.subgraphBase + 1}-${ports.subgraphBase + 6}, stand-ins ${ports.legacyBase + 1}-${ports.legacyBase + 5}${embeddedDatabase ? `, database ${ports.database}` : ''} (${portsInUse(ports).length} ports)`);
+    log(`   ports: gateway ${ports.gateway}, plain gateway ${ports.plainGateway}, Hive Gateway ${ports.hiveGateway}, subgraphs ${ports.subgraphBase + 1}-${ports.subgraphBase + 6}, stand-ins ${ports.legacyBase + 1}-${ports.legacyBase + 5}${embeddedDatabase ? `, database ${ports.database}` : ''} (${portsInUse(ports).length} ports)`);
     log(`   database: ${embeddedDatabase ? 'embedded PGlite (fresh directory)' : 'DATABASE_URL'}; cache: ${config.redisUrl ? `Redis (prefix ${env.REDIS_KEY_PREFIX})` : 'in-process (no REDIS_URL)'}`);
 
     let legacy: Tracked | undefined;
@@ -134,9 +137,15 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
 
     const gateway = start({ name: 'gateway', entry: 'gateway/index.ts', env, nodeArgs: GATEWAY_NODE_ARGS });
     const plain = start({ name: 'plain-gateway', entry: 'bench/plainGateway.ts', env });
+    const hive = start({ name: 'hive-gateway', entry: 'bench/hiveGateway.ts', env });
     const gatewayUrl = `http://127.0.0.1:${ports.gateway}/graphql`;
     const plainGatewayUrl = `http://127.0.0.1:${ports.plainGateway}/graphql`;
-    await Promise.all([waitForOk(`http://127.0.0.1:${ports.gateway}/readyz`, gateway.service), waitForGraphQL(plainGatewayUrl, plain.service)]);
+    const hiveGatewayUrl = `http://127.0.0.1:${ports.hiveGateway}/graphql`;
+    await Promise.all([
+      waitForOk(`http://127.0.0.1:${ports.gateway}/readyz`, gateway.service),
+      waitForGraphQL(plainGatewayUrl, plain.service),
+      waitForGraphQL(hiveGatewayUrl, hive.service),
+    ]);
 
     return {
       env,
@@ -145,6 +154,7 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
       embeddedDatabase,
       gatewayUrl,
       plainGatewayUrl,
+      hiveGatewayUrl,
       gatewayPid: gateway.service.child.pid!,
       legacyUrls: config.legacyUrls,
       get worldSize() {
@@ -169,7 +179,7 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
   }
 }
 
-/** Polls a GraphQL endpoint with `{ __typename }` until it answers 200 (the standalone server has no /readyz). */
+/** Polls a GraphQL endpoint with `{ __typename }` until it answers 200 (the peers' servers have no /readyz). */
 async function waitForGraphQL(url: string, service: RunningService, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let exited = false;
