@@ -62,7 +62,7 @@ export function writeResults(results: ScenarioResult[], info: RunInfo): { json: 
     `Reproduce with \`npm run bench\` (SPEC §9). Run of ${info.startedAt.toISOString()}, ${durationSeconds} s in all.`,
     '',
     `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGb} GB, Node ${m.node}, ${m.platform}.`,
-    `Stack: every part its own process on loopback (database, five stand-ins, six subgraphs, our gateway, plain @apollo/gateway); ` +
+    `Stack: every part its own process on loopback (database, five stand-ins, six subgraphs, our gateway, plain @apollo/gateway, Hive Gateway); ` +
       `database ${String(s.database)}, cache ${String(s.cache)}; WORLD_SIZE ${String(s.worldSize)}, LEGACY_LATENCY_MS ${String(s.legacyLatencyMs)}.` +
       (s.quick ? ' **BENCH_QUICK=1: short durations, figures indicative only.**' : ''),
     '',

@@ -3,131 +3,208 @@ import { auditEntriesBetween, type AuditWindowCount } from '../lib/auditRows';
 import { postGraphQL } from '../lib/http';
 import { resetLegacy, setLegacyLatency } from '../lib/legacyAdmin';
 import { runLoad, type LoadResult } from '../lib/load';
-import { SECTIONS } from '../lib/profileQuery';
-import { percentiles, ratio } from '../lib/stats';
+import { PEERS, answerDifferences, coldSingleHop, peerUrls, perPeer, roundRatios, type PerPeer } from '../lib/peers';
+import { percentiles, ratio, type Percentiles } from '../lib/stats';
 import { isRich } from '../lib/subjects';
 
 /**
  * SPEC §9.3 overhead: throughput of this gateway (authentication, field access, audit ON) against a
- * plain @apollo/gateway (bench/plainGateway.ts) over the same supergraph and the same subgraph
- * processes, the same query (one subject's full profile), rounds alternating A B A B in one run.
+ * plain @apollo/gateway and, for issue 13, Hive Gateway — both without authentication — over the
+ * same supergraph and the same subgraph processes (bench/lib/peers.ts), the same query (one
+ * subject's full profile), rounds alternating ours, plain, Hive (A B C A B C) in one run. Each
+ * ratio is also given per round, as the machine's drift moves it from round to round.
  *
  * "Warm caches": whether or not the subgraphs cache legacy answers, the stand-ins answer at 0 ms
  * for these rounds (admin faults), so the legacy systems' latency cannot hide the gateways' cost;
  * the configured latency is restored afterwards.
  *
  * Also here, for the audit figure: the p50 our gateway adds, under this load and unloaded
- * (sequential requests alternating between the two gateways).
+ * (sequential requests, the peers in turn); and, as reading aids, the peers' p50 for cold
+ * single-hop profiles at the configured stand-in latency.
  */
 
 const CONNECTIONS = 16;
 
+interface WarmRun {
+  rounds: PerPeer<LoadResult[]>;
+  auditWindows: AuditWindowCount[];
+  unloaded: PerPeer<Percentiles>;
+}
+
 export async function overhead(ctx: BenchContext): Promise<ScenarioResult> {
   const roundSeconds = ctx.quick ? 3 : 10;
-  const rounds = ctx.quick ? 2 : 4;
-  const unloadedPairs = ctx.quick ? 20 : 100;
-  const { gatewayUrl, plainGatewayUrl } = ctx.stack;
+  const roundCount = ctx.quick ? 2 : 4;
+  const unloadedTurns = ctx.quick ? 20 : 100;
+  const coldPerPeer = ctx.quick ? 5 : 20;
+  const urls = peerUrls(ctx);
   const subject = ctx.pool.take(1, isRich)[0]!;
   const body = JSON.stringify({ query: ctx.profileQuery, variables: { uscc: subject.uscc } });
+  const load = (url: string, seconds: number) => runLoad({ url, token: ctx.token, nextBody: () => body, connections: CONNECTIONS, durationSeconds: seconds });
 
   await setLegacyLatency(ctx.stack.legacyUrls, 0);
+  let differences: PerPeer<string | null>;
+  let warm: WarmRun;
   try {
-    // Both must give the same answer, or the comparison means nothing.
-    const ours = await postGraphQL(gatewayUrl, ctx.profileQuery, { variables: { uscc: subject.uscc }, token: ctx.token });
-    const plain = await postGraphQL(plainGatewayUrl, ctx.profileQuery, { variables: { uscc: subject.uscc } });
-    const sections = (r: typeof ours) => SECTIONS.filter((s) => r.body.data?.subject?.[s]).join(',');
-    const sameAnswer = ours.status === 200 && plain.status === 200 && !ours.body.errors && !plain.body.errors && sections(ours) === sections(plain);
-    ctx.log(`   subject ${subject.uscc}: ours ${ours.status} [${sections(ours)}]${ours.body.errors ? ' with errors' : ''}, plain ${plain.status} [${sections(plain)}]${plain.body.errors ? ' with errors' : ''}`);
+    differences = await answerDifferences(ctx, urls, subject.uscc);
+    ctx.log(`   subject ${subject.uscc}, answers beside ours: ${answersNote(differences)}`);
+    for (const peer of PEERS) await load(urls[peer], ctx.quick ? 1 : 3);
 
-    const load = (url: string, seconds: number, token?: string) => runLoad({ url, token, nextBody: () => body, connections: CONNECTIONS, durationSeconds: seconds });
-    await load(gatewayUrl, ctx.quick ? 1 : 3, ctx.token);
-    await load(plainGatewayUrl, ctx.quick ? 1 : 3);
-
-    const oursRounds: LoadResult[] = [];
-    const plainRounds: LoadResult[] = [];
+    const rounds = perPeer((): LoadResult[] => []);
     const auditWindows: AuditWindowCount[] = [];
-    for (let i = 0; i < rounds; i++) {
-      const a = await load(gatewayUrl, roundSeconds, ctx.token);
-      oursRounds.push(a);
-      auditWindows.push(await auditEntriesBetween(ctx.stack.databaseUrl, ctx.stack.gatewayPid, new Date(a.startedAt), new Date(a.finishedAt)));
-      const b = await load(plainGatewayUrl, roundSeconds);
-      plainRounds.push(b);
-      ctx.log(`   round ${i + 1}: ours ${a.okPerSecond} req/s (p50 ${a.latencyMs.p50} ms, ${a.withErrors + a.non2xx} failed) | plain ${b.okPerSecond} req/s (p50 ${b.latencyMs.p50} ms, ${b.withErrors + b.non2xx} failed)`);
+    for (let i = 0; i < roundCount; i++) {
+      for (const peer of PEERS) {
+        const r = await load(urls[peer], roundSeconds);
+        rounds[peer].push(r);
+        if (peer === 'ours') auditWindows.push(await auditEntriesBetween(ctx.stack.databaseUrl, ctx.stack.gatewayPid, new Date(r.startedAt), new Date(r.finishedAt)));
+      }
+      ctx.log(`   round ${i + 1}: ${PEERS.map((p) => `${p} ${rounds[p][i]!.okPerSecond} req/s (p50 ${rounds[p][i]!.latencyMs.p50} ms, ${failures([rounds[p][i]!])} failed)`).join(' | ')}`);
     }
-    const rate = (rs: LoadResult[]) => rs.reduce((a, r) => a + r.ok, 0) / rs.reduce((a, r) => a + r.durationSeconds, 0);
-    const oursRate = rate(oursRounds);
-    const plainRate = rate(plainRounds);
-    const throughputRatio = ratio(oursRate, plainRate);
-    const median = (xs: number[]) => percentiles(xs).p50;
-    const oursLoadedP50 = median(oursRounds.map((r) => r.latencyMs.p50));
-    const plainLoadedP50 = median(plainRounds.map((r) => r.latencyMs.p50));
-    const failed = [...oursRounds, ...plainRounds].reduce((a, r) => a + r.withErrors + r.non2xx + r.connectionErrors, 0);
-    const entries = auditWindows.reduce((a, w) => a + w.entries, 0);
-    const auditRate = entries / auditWindows.reduce((a, w) => a + w.seconds, 0);
-    const oursOk = oursRounds.reduce((a, r) => a + r.ok + r.withErrors, 0);
 
-    // Unloaded: one request at a time, alternating, so both see the same moment of the machine.
-    const oursSeq: number[] = [];
-    const plainSeq: number[] = [];
-    for (let i = 0; i < unloadedPairs; i++) {
-      oursSeq.push((await postGraphQL(gatewayUrl, ctx.profileQuery, { variables: { uscc: subject.uscc }, token: ctx.token })).ms);
-      plainSeq.push((await postGraphQL(plainGatewayUrl, ctx.profileQuery, { variables: { uscc: subject.uscc } })).ms);
+    // Unloaded: one request at a time, the peers in turn, so all see the same moment of the machine.
+    const unloadedSamples = perPeer((): number[] => []);
+    for (let i = 0; i < unloadedTurns; i++) {
+      for (const peer of PEERS) unloadedSamples[peer].push((await postGraphQL(urls[peer], ctx.profileQuery, { variables: { uscc: subject.uscc }, token: ctx.token })).ms);
     }
-    const po = percentiles(oursSeq);
-    const pp = percentiles(plainSeq);
-    ctx.log(`   throughput ours/plain ${throughputRatio} (${oursRate.toFixed(1)} vs ${plainRate.toFixed(1)} req/s); unloaded p50 ${po.p50} vs ${pp.p50} ms; audit ${auditRate.toFixed(0)} entries/s`);
-
-    const figures: Figure[] = [
-      {
-        id: 'overhead.throughputRatio',
-        label: `Overhead: throughput of our gateway (auth + audit on), warm, ${CONNECTIONS} connections`,
-        measured: Math.round(oursRate * 10) / 10,
-        unit: 'req/s',
-        ratio: throughputRatio,
-        target: `ours / plain ≥ 1.0 (plain: ${plainRate.toFixed(1)} req/s)`,
-        met: sameAnswer && failed === 0 && throughputRatio >= 1.0,
-        note: `${oursRate.toFixed(1)} vs ${plainRate.toFixed(1)} complete answers/s, ${rounds} rounds of ${roundSeconds} s each alternating; ${failed} failed responses; same answer from both: ${sameAnswer}`,
-      },
-      {
-        id: 'audit.addedP50.loaded',
-        label: `Audit: p50 added by our gateway under load (${CONNECTIONS} connections), ours − plain`,
-        measured: Math.round((oursLoadedP50 - plainLoadedP50) * 10) / 10,
-        unit: 'ms',
-        target: '— (no numeric target)',
-        met: null,
-        note: `p50 ${oursLoadedP50} vs ${plainLoadedP50} ms (median of the rounds' p50)`,
-      },
-      {
-        id: 'audit.addedP50.unloaded',
-        label: 'Audit: p50 added by our gateway, one request at a time, ours − plain',
-        measured: Math.round((po.p50 - pp.p50) * 10) / 10,
-        unit: 'ms',
-        target: '— (no numeric target)',
-        met: null,
-        note: `p50 ${po.p50} vs ${pp.p50} ms, ${unloadedPairs} alternating pairs`,
-      },
-      {
-        id: 'audit.entriesPerSecond.overhead',
-        label: 'Audit: entries committed per second during the overhead rounds (ours)',
-        measured: Math.round(auditRate),
-        unit: 'entries/s',
-        target: '— (no numeric target)',
-        met: null,
-        note: `${entries} entries for ${oursOk} answered requests (${(entries / Math.max(1, oursOk)).toFixed(1)} per request)`,
-      },
-    ];
-    return {
-      name: 'overhead',
-      figures,
-      latencies: [
-        { label: `overhead: ours, ${CONNECTIONS} connections (warm)`, n: oursOk, p50: oursLoadedP50, p90: median(oursRounds.map((r) => r.latencyMs.p90)), p99: median(oursRounds.map((r) => r.latencyMs.p99)) },
-        { label: `overhead: plain, ${CONNECTIONS} connections (warm)`, n: plainRounds.reduce((a, r) => a + r.ok, 0), p50: plainLoadedP50, p90: median(plainRounds.map((r) => r.latencyMs.p90)), p99: median(plainRounds.map((r) => r.latencyMs.p99)) },
-        { label: 'overhead: ours, one at a time (warm)', n: po.n, p50: po.p50, p90: po.p90, p99: po.p99 },
-        { label: 'overhead: plain, one at a time (warm)', n: pp.n, p50: pp.p50, p90: pp.p90, p99: pp.p99 },
-      ],
-      raw: { subject: subject.uscc, connections: CONNECTIONS, roundSeconds, legacyLatencyMsDuringRounds: 0, sameAnswer, oursRounds, plainRounds, auditWindows, unloaded: { ours: po, plain: pp } },
-    };
+    warm = { rounds, auditWindows, unloaded: perPeer((p) => percentiles(unloadedSamples[p])) };
   } finally {
     await resetLegacy(ctx.stack.legacyUrls);
   }
+  const cold = await coldSingleHop(ctx, urls, coldPerPeer);
+  const coldPercentiles = perPeer((p) => percentiles(cold[p].samplesMs));
+
+  const { rounds, auditWindows, unloaded } = warm;
+  const rate = perPeer((p) => rounds[p].reduce((a, r) => a + r.ok, 0) / rounds[p].reduce((a, r) => a + r.durationSeconds, 0));
+  const roundRates = perPeer((p) => rounds[p].map((r) => r.okPerSecond));
+  const oursToPlain = roundRatios(roundRates.ours, roundRates.plain);
+  const oursToHive = roundRatios(roundRates.ours, roundRates.hive);
+  const plainToHive = roundRatios(roundRates.plain, roundRates.hive);
+  const median = (xs: number[]) => percentiles(xs).p50;
+  const loadedP50 = perPeer((p) => median(rounds[p].map((r) => r.latencyMs.p50)));
+  const failed = perPeer((p) => failures(rounds[p]));
+  const entries = auditWindows.reduce((a, w) => a + w.entries, 0);
+  const auditRate = entries / auditWindows.reduce((a, w) => a + w.seconds, 0);
+  const oursAnswered = rounds.ours.reduce((a, r) => a + r.ok + r.withErrors, 0);
+  const same = perPeer((p) => differences[p] === null);
+  const rates = `ours ${rate.ours.toFixed(1)}, plain ${rate.plain.toFixed(1)}, hive ${rate.hive.toFixed(1)} complete answers/s`;
+  const spread = (r: ReturnType<typeof roundRatios>) => `per round ${r.perRound.join(', ')} (min ${r.min}, max ${r.max})`;
+  const roundsNote = `${roundCount} rounds of ${roundSeconds} s each, alternating ours, plain, hive; failed responses: ${PEERS.map((p) => `${p} ${failed[p]}`).join(', ')}; answers beside ours: ${answersNote(differences)}`;
+  const coldNote = `cold single-hop full profile, stand-ins at ${ctx.legacyLatencyMs} ms, one request at a time, the peers in turn, ${coldPerPeer} distinct subjects each: p50 ${PEERS.map((p) => `${p} ${coldPercentiles[p].p50} ms`).join(', ')}; responses with errors: ${PEERS.map((p) => `${p} ${cold[p].failed}`).join(', ')}`;
+  ctx.log(`   throughput ours/plain ${ratio(rate.ours, rate.plain)}, ours/hive ${ratio(rate.ours, rate.hive)}, plain/hive ${ratio(rate.plain, rate.hive)} (${rates}); unloaded p50 ${PEERS.map((p) => `${p} ${unloaded[p].p50}`).join(', ')} ms; audit ${auditRate.toFixed(0)} entries/s`);
+  ctx.log(`   ${coldNote}`);
+
+  const figures: Figure[] = [
+    {
+      id: 'overhead.throughputRatio',
+      label: `Overhead: throughput of our gateway (auth + audit on), warm, ${CONNECTIONS} connections`,
+      measured: Math.round(rate.ours * 10) / 10,
+      unit: 'req/s',
+      ratio: ratio(rate.ours, rate.plain),
+      target: `ours / plain ≥ 1.0 (plain: ${rate.plain.toFixed(1)} req/s)`,
+      met: same.ours && same.plain && failed.ours + failed.plain === 0 && ratio(rate.ours, rate.plain) >= 1.0,
+      note: `${rates}; ours / plain ${spread(oursToPlain)}; ${roundsNote}`,
+    },
+    {
+      id: 'overhead.throughputRatio.hive',
+      label: `Overhead: throughput of Hive Gateway (no auth), warm, ${CONNECTIONS} connections — ratio ours / Hive`,
+      measured: Math.round(rate.hive * 10) / 10,
+      unit: 'req/s',
+      ratio: ratio(rate.ours, rate.hive),
+      target: '— (reported, issue 13; its moonshot ≥ 1.0 is for ours without auth)',
+      met: null,
+      note: `ours / hive ${spread(oursToHive)}; the same rounds as overhead.throughputRatio`,
+    },
+    {
+      id: 'overhead.plainToHive',
+      label: `Overhead: throughput of plain @apollo/gateway, warm, ${CONNECTIONS} connections — ratio plain / Hive`,
+      measured: Math.round(rate.plain * 10) / 10,
+      unit: 'req/s',
+      ratio: ratio(rate.plain, rate.hive),
+      target: '— (reading aid)',
+      met: null,
+      note: `plain / hive ${spread(plainToHive)}; the same rounds as overhead.throughputRatio`,
+    },
+    {
+      id: 'audit.addedP50.loaded',
+      label: `Audit: p50 added by our gateway under load (${CONNECTIONS} connections), ours − plain`,
+      measured: Math.round((loadedP50.ours - loadedP50.plain) * 10) / 10,
+      unit: 'ms',
+      target: '— (no numeric target)',
+      met: null,
+      note: `p50 ${loadedP50.ours} vs ${loadedP50.plain} ms (median of the rounds' p50; hive ${loadedP50.hive} ms)`,
+    },
+    {
+      id: 'audit.addedP50.unloaded',
+      label: 'Audit: p50 added by our gateway, one request at a time, ours − plain',
+      measured: Math.round((unloaded.ours.p50 - unloaded.plain.p50) * 10) / 10,
+      unit: 'ms',
+      target: '— (no numeric target)',
+      met: null,
+      note: `p50 ${unloaded.ours.p50} vs ${unloaded.plain.p50} ms (hive ${unloaded.hive.p50} ms), ${unloadedTurns} turns of the three`,
+    },
+    {
+      id: 'audit.entriesPerSecond.overhead',
+      label: 'Audit: entries committed per second during the overhead rounds (ours)',
+      measured: Math.round(auditRate),
+      unit: 'entries/s',
+      target: '— (no numeric target)',
+      met: null,
+      note: `${entries} entries for ${oursAnswered} answered requests (${(entries / Math.max(1, oursAnswered)).toFixed(1)} per request)`,
+    },
+    {
+      id: 'overhead.coldPercentiles.plain',
+      label: `Overhead: p50 of plain @apollo/gateway, cold single-hop full profile, stand-ins at ${ctx.legacyLatencyMs} ms — ratio ours / plain`,
+      measured: coldPercentiles.plain.p50,
+      unit: 'ms',
+      ratio: ratio(coldPercentiles.ours.p50, coldPercentiles.plain.p50),
+      target: '— (reading aid)',
+      met: null,
+      note: coldNote,
+    },
+    {
+      id: 'overhead.coldPercentiles.hive',
+      label: `Overhead: p50 of Hive Gateway, cold single-hop full profile, stand-ins at ${ctx.legacyLatencyMs} ms — ratio ours / Hive`,
+      measured: coldPercentiles.hive.p50,
+      unit: 'ms',
+      ratio: ratio(coldPercentiles.ours.p50, coldPercentiles.hive.p50),
+      target: '— (reading aid)',
+      met: null,
+      note: 'see overhead.coldPercentiles.plain',
+    },
+  ];
+  const loadedSeries = PEERS.map((p) => ({
+    label: `overhead: ${p}, ${CONNECTIONS} connections (warm)`,
+    n: rounds[p].reduce((a, r) => a + r.ok, 0),
+    p50: loadedP50[p],
+    p90: median(rounds[p].map((r) => r.latencyMs.p90)),
+    p99: median(rounds[p].map((r) => r.latencyMs.p99)),
+  }));
+  const series = (kind: string, ps: PerPeer<Percentiles>) => PEERS.map((p) => ({ label: `overhead: ${p}, ${kind}`, n: ps[p].n, p50: ps[p].p50, p90: ps[p].p90, p99: ps[p].p99 }));
+  return {
+    name: 'overhead',
+    figures,
+    latencies: [...loadedSeries, ...series('one at a time (warm)', unloaded), ...series('cold single-hop, one at a time', coldPercentiles)],
+    raw: {
+      subject: subject.uscc,
+      connections: CONNECTIONS,
+      roundSeconds,
+      legacyLatencyMsDuringRounds: 0,
+      sameAnswer: same,
+      answerDifferences: differences,
+      rounds,
+      roundRatios: { oursToPlain, oursToHive, plainToHive },
+      auditWindows,
+      unloaded,
+      coldSingleHop: { perPeer: coldPerPeer, legacyLatencyMs: ctx.legacyLatencyMs, percentiles: coldPercentiles, samples: cold },
+    },
+  };
+}
+
+/** each peer's answer beside ours: "same data" or what differs (for ours itself: a clean answer or not) */
+function answersNote(differences: PerPeer<string | null>): string {
+  return PEERS.map((p) => `${p} ${differences[p] ?? (p === 'ours' ? 'clean' : 'same data')}`).join(', ');
+}
+
+/** failed responses of some load rounds: GraphQL errors, non-2xx, connection errors */
+function failures(rounds: readonly LoadResult[]): number {
+  return rounds.reduce((a, r) => a + r.withErrors + r.non2xx + r.connectionErrors, 0);
 }
