@@ -65,7 +65,7 @@ export async function fanOut(ctx: BenchContext): Promise<ScenarioResult> {
         met: run.failed === 0 && p.p50 <= bound,
         note:
           `n=${p.n} distinct subjects (all the ${ctx.pool.size}-subject world has: ${availableInWorld}); ${run.failed} responses with errors. ` +
-          `Every one has a customs record (mapping, then credit CSV: two dependent calls) and ${twoPhaseTax} are pre-2015 taxpayers (by USCC, then by old number). Plan: ${'shape' in plan ? plan.shape : plan.error}`,
+          `Every one has a customs record (mapping, then credit CSV: two dependent calls) and ${twoPhaseTax} are pre-2015 taxpayers (asked by their old number, their USCC beside it in the same call). Plan: ${'shape' in plan ? plan.shape : plan.error}`,
       },
       {
         id: 'fanOut.singleHop.p50',

@@ -1,6 +1,6 @@
 /**
- * Two-step legacy look-ups whose second step depends on the first's answer: tax asks by USCC,
- * then asks for the misses by the old 税务登记号; customs maps USCC → 海关编码, then reads the
+ * Two-step legacy look-ups whose second step depends on the first's answer: tax asks by the likely
+ * 纳税人识别号, then asks for the misses by the other form; customs maps USCC → 海关编码, then reads the
  * CSV by 海关编码. SPEC §9.2 wants the second step batched over ALL the first step's answers of
  * the request, but a DataLoader with maxBatchSize splits the first step into several calls that
  * answer at different times, so loading the second step as each answer arrives would cut it

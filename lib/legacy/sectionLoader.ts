@@ -14,6 +14,11 @@ import { budgetFor, withBudget } from './requestBudget';
  * in this process are awaited, not fetched again (stampede protection). A key the system does not
  * know yields `value: null`; a failing system yields the last known copy marked stale when one
  * is young enough, else DepartmentUnavailableError, for its keys only.
+ *
+ * A call's spare room is not wasted when the department can use it: keys' companions (tax: a
+ * subject's other 纳税人识别号, in case it does not know the subject by the one asked) fill the last
+ * call's room, never a call of their own, and their answers are cached and kept by the loader so
+ * that asking for them later costs no call.
  */
 
 export interface Fetched<T> {
@@ -44,6 +49,11 @@ export interface SectionLoaderOptions<K, T> {
    * alone fails (logged, never cached, its stale copy served), the batch's other keys are served.
    */
   fetch(keys: readonly K[]): Promise<Map<K, T | DepartmentUnavailableError>>;
+  /**
+   * a key worth asking along with `key` when a call has room to spare; a companion that fails is
+   * left for its own load, which serves its stale copy or fails
+   */
+  companion?(key: K): K | undefined;
   cache?: SectionCacheOptions<K>;
 }
 
@@ -96,6 +106,44 @@ export function createSectionLoader<K, T>(options: SectionLoaderOptions<K, T>): 
     return out;
   }
 
+  /**
+   * Companions of the batch's keys to fetch, as many as the room the calls they need leave spare.
+   * A companion among the batch's keys or `underWay` in another request's call is not asked: it
+   * would only repeat an identifier.
+   */
+  function companionsOf(batch: readonly K[], toFetch: readonly K[], underWay: (k: K) => boolean): K[] {
+    const { companion, maxBatchSize } = options;
+    if (!companion) return [];
+    const room = Math.ceil(toFetch.length / maxBatchSize) * maxBatchSize - toFetch.length;
+    const asked = new Set(batch);
+    const chosen = new Set<K>();
+    for (const k of toFetch) {
+      if (chosen.size === room) break;
+      const c = companion(k);
+      if (c !== undefined && !asked.has(c) && !underWay(c)) chosen.add(c);
+    }
+    return [...chosen];
+  }
+
+  /** Keeps the companions' answers for their own loads; returns the ones to cache. */
+  function keepCompanions(companions: readonly K[], answers: readonly (Fetched<T> | Error)[]): { key: K; answer: Fetched<T> }[] {
+    const kept: { key: K; answer: Fetched<T> }[] = [];
+    companions.forEach((key, j) => {
+      const answer = answers[j];
+      if (answer instanceof Error) return;
+      loader.prime(key, answer);
+      kept.push({ key, answer });
+    });
+    return kept;
+  }
+
+  async function uncachedBatch(keys: readonly K[]): Promise<(Fetched<T> | Error)[]> {
+    const companions = companionsOf(keys, keys, () => false);
+    const fetched = await fetchAll([...keys, ...companions]);
+    keepCompanions(companions, fetched.slice(keys.length));
+    return fetched.slice(0, keys.length);
+  }
+
   async function cachedBatch(keys: readonly K[]): Promise<(Fetched<T> | Error)[]> {
     const c = cache!;
     const ckeys = keys.map(cacheKey);
@@ -126,32 +174,39 @@ export function createSectionLoader<K, T>(options: SectionLoaderOptions<K, T>): 
     countScope('cacheHits', hits);
     countScope('cacheMisses', missIdx.length);
 
+    const misses = missIdx.map((i) => keys[i]);
+    const companions = companionsOf(keys, misses, (k) => inFlight.has(cacheKey(k)));
+    const toFetch = [...misses, ...companions];
+    const fetchKeys = toFetch.map(cacheKey);
+
     // Register this request's fetches before starting them, so concurrent requests join them.
     let settle!: (answers: (Fetched<T> | Error)[]) => void;
     const batchDone = new Promise<(Fetched<T> | Error)[]>((r) => (settle = r));
-    missIdx.forEach((i, j) => {
+    fetchKeys.forEach((ckey, j) => {
       const p = batchDone.then((answers) => {
         const a = answers[j];
         if (a instanceof Error) throw a;
         return a;
       });
       p.catch(() => undefined);
-      inFlight.set(ckeys[i], p as Promise<Fetched<unknown>>);
+      inFlight.set(ckey, p as Promise<Fetched<unknown>>);
     });
-    const fetched = missIdx.length > 0 ? await fetchAll(missIdx.map((i) => keys[i])) : [];
+    const fetched = toFetch.length > 0 ? await fetchAll(toFetch) : [];
     settle(fetched);
-    missIdx.forEach((i) => inFlight.delete(ckeys[i]));
+    fetchKeys.forEach((ckey) => inFlight.delete(ckey));
 
     const toStore: { key: string; answer: { value: T | null; fetchedAt: number } }[] = [];
+    const toCache = (key: K, answer: Fetched<T>) => toStore.push({ key: cacheKey(key), answer: { value: answer.value, fetchedAt: Date.parse(answer.fetchedAt) } });
     missIdx.forEach((i, j) => {
       const answer = fetched[j];
       if (answer instanceof Error) {
         out[i] = staleOr(i, answer);
       } else {
         out[i] = answer;
-        toStore.push({ key: ckeys[i], answer: { value: answer.value, fetchedAt: Date.parse(answer.fetchedAt) } });
+        toCache(keys[i], answer);
       }
     });
+    for (const { key, answer } of keepCompanions(companions, fetched.slice(misses.length))) toCache(key, answer);
     await c.store.setMany(toStore, c.maxStaleSeconds);
     await Promise.all(
       awaiting.map(async ({ index, promise }) => {
@@ -166,7 +221,8 @@ export function createSectionLoader<K, T>(options: SectionLoaderOptions<K, T>): 
   }
 
   // No maxBatchSize: chunking to the system's limit happens inside, after the cache removed hits.
-  return new DataLoader<K, Fetched<T>, K>(async (keys) => (cache ? cachedBatch(keys) : fetchAll(keys)));
+  const loader = new DataLoader<K, Fetched<T>, K>(async (keys) => (cache ? cachedBatch(keys) : uncachedBatch(keys)));
+  return loader;
 }
 
 /** Splits keys into chunks of at most `size` (for systems whose calls take a list). */

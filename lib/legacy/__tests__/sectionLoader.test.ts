@@ -1,7 +1,7 @@
 import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { MemoryLegacyCache, RedisLegacyCache, decodeAnswer, encodeAnswer, type LegacyCache } from '../../cache/LegacyCache';
-import { DepartmentUnavailableError } from '../../errors';
+import { DepartmentUnavailableError, MalformedRecordError } from '../../errors';
 import { createSectionLoader } from '../sectionLoader';
 
 /**
@@ -13,17 +13,25 @@ import { createSectionLoader } from '../sectionLoader';
 function department() {
   const calls: string[][] = [];
   let failing = false;
+  /** keys whose record the parser refuses */
+  const malformed = new Set<string>();
   return {
     calls,
     fail: (v: boolean) => (failing = v),
+    malformed,
     fetch: async (keys: readonly string[]) => {
       calls.push([...keys]);
       await new Promise((r) => setTimeout(r, 10));
       if (failing) throw new DepartmentUnavailableError('market', 'system busy');
-      return new Map(keys.filter((k) => !k.startsWith('none')).map((k) => [k, { name: `value of ${k}` }]));
+      return new Map<string, { name: string } | MalformedRecordError>(
+        keys.filter((k) => !k.startsWith('none')).map((k) => [k, malformed.has(k) ? new MalformedRecordError('market', k, 'unreadable') : { name: `value of ${k}` }]),
+      );
     },
   };
 }
+
+/** each key's companion, as tax's other 纳税人识别号 */
+const other = (k: string) => (k.startsWith('other-') ? undefined : `other-${k}`);
 
 const keys = (n: number, prefix = 'k') => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
 
@@ -42,6 +50,27 @@ describe('batching', () => {
     d.fail(true);
     const loader = createSectionLoader({ department: 'market', maxBatchSize: 10, fetch: d.fetch });
     await expect(loader.load('k1')).rejects.toBeInstanceOf(DepartmentUnavailableError);
+  });
+});
+
+describe('companions', () => {
+  it('fill the spare room of the calls the keys need, never a call of their own, and answer their later loads', async () => {
+    const d = department();
+    const loader = createSectionLoader({ department: 'market', maxBatchSize: 4, fetch: d.fetch, companion: other });
+    await Promise.all(keys(5).map((k) => loader.load(k)));
+    expect(d.calls).toEqual([keys(4), ['k4', 'other-k0', 'other-k1', 'other-k2']]);
+
+    expect((await loader.load('other-k1')).value).toEqual({ name: 'value of other-k1' });
+    expect(d.calls).toHaveLength(2);
+    await loader.load('other-k3');
+    expect(d.calls[2]).toEqual(['other-k3']);
+  });
+
+  it('are not asked beside themselves: a companion asked for in the same batch goes into the call once', async () => {
+    const d = department();
+    const loader = createSectionLoader({ department: 'market', maxBatchSize: 4, fetch: d.fetch, companion: other });
+    await Promise.all(['k0', 'other-k0', 'k1'].map((k) => loader.load(k)));
+    expect(d.calls).toEqual([['k0', 'other-k0', 'k1', 'other-k1']]);
   });
 });
 
@@ -92,6 +121,42 @@ describe.each([
     const stale = await createSectionLoader(o).load('k1');
     expect(stale).toEqual({ value: fresh.value, fetchedAt: fresh.fetchedAt, stale: true });
     await expect(createSectionLoader(o).load('never-cached')).rejects.toBeInstanceOf(DepartmentUnavailableError);
+  });
+
+  it('caches companions under their own key, so a later request asking for one makes no call', async () => {
+    const d = department();
+    const o = { ...opts(d), companion: other };
+    await createSectionLoader(o).load('none1');
+    expect(d.calls).toEqual([['none1', 'other-none1']]);
+    expect(await createSectionLoader(o).load('other-none1')).toMatchObject({ value: { name: 'value of other-none1' }, stale: false });
+    expect(await createSectionLoader(o).load('none1')).toMatchObject({ value: null, stale: false });
+    expect(d.calls).toHaveLength(1);
+  });
+
+  it('lets a concurrent request asking for a companion join the call that carries it', async () => {
+    const d = department();
+    const o = { ...opts(d), companion: other };
+    await Promise.all([createSectionLoader(o).load('k1'), createSectionLoader(o).load('other-k1')]);
+    expect(d.calls).toEqual([['k1', 'other-k1']]);
+  });
+
+  it('does not ask again a companion another request is already fetching', async () => {
+    const d = department();
+    const o = { ...opts(d), companion: other };
+    await Promise.all([createSectionLoader(o).load('other-k1'), createSectionLoader(o).load('k1')]);
+    expect(d.calls).toEqual([['other-k1'], ['k1']]);
+  });
+
+  it('leaves a companion whose record is refused to its own load, which serves its stale copy', async () => {
+    const d = department();
+    const o = { ...opts(d, 1), companion: other };
+    const earlier = await createSectionLoader(o).load('other-k1');
+    await new Promise((r) => setTimeout(r, 1100));
+    d.malformed.add('other-k1');
+    const loader = createSectionLoader(o);
+    expect((await loader.load('k1')).value).toEqual({ name: 'value of k1' });
+    expect(await loader.load('other-k1')).toEqual({ ...earlier, stale: true });
+    expect(d.calls).toEqual([['other-k1'], ['k1', 'other-k1'], ['other-k1']]);
   });
 
   it('forgets invalidated keys', async () => {
