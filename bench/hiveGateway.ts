@@ -1,8 +1,8 @@
 import http from 'node:http';
 import { createGatewayRuntime } from '@graphql-hive/gateway';
-import { INTERNAL_TOKEN_HEADER, signInternalToken } from '../lib/auth/internalToken';
+import { INTERNAL_TOKEN_HEADER } from '../lib/auth/internalToken';
 import { SUBGRAPHS, loadConfigOrExit, type Config } from '../lib/config';
-import { BENCH_CONSUMER, listenPortOrExit } from './lib/peerGateway';
+import { listenPortOrExit, peerInternalToken } from './lib/peerGateway';
 import { SUPERGRAPH_FILE } from './lib/profileQuery';
 
 /**
@@ -17,9 +17,6 @@ import { SUPERGRAPH_FILE } from './lib/profileQuery';
  *
  * Env: the usual configuration (SUBGRAPH_PORT_BASE, INTERNAL_TOKEN_SECRET, …) and HIVE_GATEWAY_PORT.
  */
-
-/** longer than any benchmark run: the subgraphs refuse an expired token */
-const TOKEN_TTL_SECONDS = 24 * 3600;
 
 /**
  * Each subgraph's transport: the configured URL (the supergraph carries the SPEC §4 defaults; the
@@ -43,7 +40,7 @@ function transportEntries(config: Config, internalToken: string) {
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const port = listenPortOrExit('HIVE_GATEWAY_PORT');
-  const internalToken = await signInternalToken({ consumer: BENCH_CONSUMER }, config.internalTokenSecret, TOKEN_TTL_SECONDS);
+  const internalToken = await peerInternalToken(config.internalTokenSecret);
   const gateway = createGatewayRuntime({
     supergraph: SUPERGRAPH_FILE,
     transportEntries: transportEntries(config, internalToken),

@@ -1,9 +1,10 @@
 import type { Consumer } from '../../lib/auth/consumer';
+import { signInternalToken } from '../../lib/auth/internalToken';
 
 /**
  * What the overhead scenario's peer gateways (plainGateway.ts, hiveGateway.ts) share: neither
  * authenticates, but the subgraphs refuse a request without the internal token (SPEC §7), so each
- * signs one for this fixed consumer — the one the benchmark's own token names, so all three
+ * sends one for this fixed consumer — the one the benchmark's own token names, so all three
  * gateways are answered the same fields.
  */
 
@@ -21,4 +22,16 @@ export function listenPortOrExit(variable: string): number {
   if (Number.isInteger(port) && port > 0 && port <= 65535) return port;
   process.stderr.write(`configuration error: ${variable}: must be a port number, got ${JSON.stringify(process.env[variable])}\n`);
   process.exit(1);
+}
+
+/** longer than any benchmark run: the subgraphs refuse an expired token */
+const PEER_TOKEN_TTL_SECONDS = 24 * 3600;
+
+/**
+ * The peers' one internal token, signed at start and sent with every subgraph fetch: they have no
+ * per-request identity to forward, and ours reuses one token per consumer too (InternalTokenIssuer),
+ * so no gateway's figure carries signatures or subgraph verifications the others skip.
+ */
+export function peerInternalToken(secret: string): Promise<string> {
+  return signInternalToken({ consumer: BENCH_CONSUMER }, secret, PEER_TOKEN_TTL_SECONDS);
 }

@@ -118,7 +118,7 @@ describe('admission by subjects in flight', () => {
     const error = (await late.admitted.catch((e: unknown) => e)) as GraphQLError;
     expect(error).toBeInstanceOf(GraphQLError);
     expect(error.extensions.code).toBe('SERVICE_BUSY');
-    const http = error.extensions.http as { status: number; headers: Map<string, string> };
+    const http = error.extensions.http as unknown as { status: number; headers: Map<string, string> };
     expect(http.status).toBe(503);
     expect(Number(http.headers.get('retry-after'))).toBeGreaterThan(0);
     await late.done();

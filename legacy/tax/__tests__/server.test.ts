@@ -45,7 +45,7 @@ async function post(url: string, options: CallOptions) {
   const res = await fetch(url + SERVICE_PATH, {
     method: 'POST',
     headers,
-    body: options.body,
+    body: options.body === undefined ? undefined : new Uint8Array(options.body),
     signal: options.signal,
   });
   const raw = Buffer.from(await res.arrayBuffer());
