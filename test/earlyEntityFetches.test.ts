@@ -101,3 +101,11 @@ it('delivers nothing a department answered early when the platform fails, and re
   const { rows } = await pool.query(`SELECT field, decision FROM audit_entries WHERE request_id = $1 AND decision = 'GRANTED'`, [requestId]);
   expect(rows).toEqual([]);
 });
+
+it('sends nothing early for a subject under @include(if: false): the department is never asked', async () => {
+  const marketBefore = stack.subgraphRequests().market;
+  const { body } = await ask('query P($u: USCC!, $x: Boolean!) { subject(uscc: $u) @include(if: $x) { registration { name } } }', { u: known.uscc, x: false });
+  expect(body.errors).toBeUndefined();
+  expect(body.data).toEqual({});
+  expect(stack.subgraphRequests().market - marketBefore).toBe(0);
+});
