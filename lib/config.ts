@@ -131,6 +131,19 @@ function text(env: Env, name: string, fallback: string): string {
   return raw === undefined || raw === '' ? fallback : raw;
 }
 
+/**
+ * A department's identifier TTL (DepartmentPolicy.identifierTtlSeconds): never shorter than its
+ * records' TTL ("not registered" is kept that long, a found mapping no less), never longer than
+ * its max staleness, after which the cache drops every entry.
+ */
+function identifierTtlSeconds(env: Env, up: string, fallback: number, policy: DepartmentPolicy): number {
+  const name = `${up}_IDENTIFIER_TTL_SECONDS`;
+  const seconds = int(env, name, fallback, 1, 86_400 * 365);
+  if (seconds < policy.cacheTtlSeconds) throw new ConfigError(name, `must be at least ${up}_CACHE_TTL_SECONDS (${policy.cacheTtlSeconds}), got ${seconds}`);
+  if (seconds > policy.maxStaleSeconds) throw new ConfigError(name, `must be at most ${up}_MAX_STALE_SECONDS (${policy.maxStaleSeconds}), got ${seconds}`);
+  return seconds;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = text(env, 'NODE_ENV', 'development');
   const production = nodeEnv === 'production';
@@ -172,7 +185,7 @@ export function loadConfig(env: Env = process.env): Config {
 
   const departments = Object.fromEntries(
     DEPARTMENTS.map((d) => {
-      const base = DEPARTMENT_TABLE[d].policy;
+      const base: DepartmentPolicy = DEPARTMENT_TABLE[d].policy;
       const up = departmentConstant(d);
       const policy: DepartmentPolicy = {
         timeoutMs: int(env, `${up}_TIMEOUT_MS`, base.timeoutMs, 50, 120_000),
@@ -184,6 +197,7 @@ export function loadConfig(env: Env = process.env): Config {
       if (policy.maxStaleSeconds < policy.cacheTtlSeconds) {
         throw new ConfigError(`${up}_MAX_STALE_SECONDS`, `must be at least ${up}_CACHE_TTL_SECONDS (${policy.cacheTtlSeconds})`);
       }
+      if (base.identifierTtlSeconds !== undefined) policy.identifierTtlSeconds = identifierTtlSeconds(env, up, base.identifierTtlSeconds, policy);
       return [d, policy];
     }),
   ) as Record<Department, DepartmentPolicy>;
@@ -230,8 +244,13 @@ export function loadConfig(env: Env = process.env): Config {
 
 /** For entry points: load the config or print one line naming the variable and exit 1. */
 export function loadConfigOrExit(env: Env = process.env): Config {
+  return exitOnConfigError(() => loadConfig(env));
+}
+
+/** For entry points: what `read` returns, or, on a ConfigError, one line naming the variable and exit 1. */
+export function exitOnConfigError<T>(read: () => T): T {
   try {
-    return loadConfig(env);
+    return read();
   } catch (e) {
     if (e instanceof ConfigError) {
       process.stderr.write(`configuration error: ${e.message}\n`);

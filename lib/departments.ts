@@ -20,6 +20,14 @@ export interface DepartmentPolicy {
   maxStaleSeconds: number;
   /** how long an open circuit waits before letting a trial call through (`<DEPT>_BREAKER_RESET_MS`) */
   breakerResetMs: number;
+  /**
+   * only for a department that knows subjects by its own identifier, looked up from the USCC in a
+   * registry first (customs' 海关编码): how long a found mapping is served from the cache
+   * (`<DEPT>_IDENTIFIER_TTL_SECONDS`). An identifier is assigned once and almost never changes, so
+   * it outlives the records; "not registered" keeps `cacheTtlSeconds`, so an enterprise registering
+   * later is seen as soon as the records would be.
+   */
+  identifierTtlSeconds?: number;
 }
 
 export interface DepartmentEntry {
@@ -36,7 +44,8 @@ export interface DepartmentEntry {
 /**
  * In SPEC §4 port order: the subgraphs are platform +1, then these +2…; the stand-ins these +1….
  * Policies: registrations and court lists change rarely within minutes; finance balances move
- * daily and are the most sensitive to staleness; customs classes change a few times a year.
+ * daily and are the most sensitive to staleness; customs classes change a few times a year, and
+ * the 海关编码 a USCC maps to is an identifier registry's entry, kept a day.
  */
 export const DEPARTMENT_TABLE = {
   market: {
@@ -60,7 +69,7 @@ export const DEPARTMENT_TABLE = {
   },
   customs: {
     displayName: 'customs (海关)',
-    policy: { timeoutMs: 3000, retries: 1, cacheTtlSeconds: 3600, maxStaleSeconds: 604_800, breakerResetMs: 5000 },
+    policy: { timeoutMs: 3000, retries: 1, cacheTtlSeconds: 3600, maxStaleSeconds: 604_800, breakerResetMs: 5000, identifierTtlSeconds: 86_400 },
     credentials: { user: 'CUSTOMS_USER', password: 'CUSTOMS_PASSWORD' },
     sections: ['customs'],
   },

@@ -54,9 +54,18 @@ describe('configuration', () => {
   it("takes each department's policy from its table entry, each value overridable by <DEPT>_… variables", () => {
     const c = loadConfig({ CUSTOMS_TIMEOUT_MS: '1500', FINANCE_CACHE_TTL_SECONDS: '30' });
     expect(c.departments.market).toEqual({ timeoutMs: 2000, retries: 1, cacheTtlSeconds: 300, maxStaleSeconds: 86_400, breakerResetMs: 5000 });
-    expect(c.departments.customs).toEqual({ timeoutMs: 1500, retries: 1, cacheTtlSeconds: 3600, maxStaleSeconds: 604_800, breakerResetMs: 5000 });
+    expect(c.departments.customs).toEqual({ timeoutMs: 1500, retries: 1, cacheTtlSeconds: 3600, maxStaleSeconds: 604_800, breakerResetMs: 5000, identifierTtlSeconds: 86_400 });
     expect(c.departments.finance).toEqual({ timeoutMs: 2000, retries: 1, cacheTtlSeconds: 30, maxStaleSeconds: 3600, breakerResetMs: 5000 });
     expect(() => loadConfig({ COURT_MAX_STALE_SECONDS: '10' })).toThrow(/^COURT_MAX_STALE_SECONDS: must be at least COURT_CACHE_TTL_SECONDS \(300\)/);
+  });
+
+  it('gives an identifier TTL only to the departments whose table entry has one, kept between their record TTL and max staleness', () => {
+    expect(loadConfig({ CUSTOMS_IDENTIFIER_TTL_SECONDS: '7200' }).departments.customs.identifierTtlSeconds).toBe(7200);
+    expect(loadConfig({ MARKET_IDENTIFIER_TTL_SECONDS: '7200' }).departments.market).not.toHaveProperty('identifierTtlSeconds');
+    expect(() => loadConfig({ CUSTOMS_IDENTIFIER_TTL_SECONDS: '600' })).toThrow(/^CUSTOMS_IDENTIFIER_TTL_SECONDS: must be at least CUSTOMS_CACHE_TTL_SECONDS \(3600\), got 600/);
+    expect(() => loadConfig({ CUSTOMS_CACHE_TTL_SECONDS: '100000' })).toThrow(/^CUSTOMS_IDENTIFIER_TTL_SECONDS: must be at least CUSTOMS_CACHE_TTL_SECONDS \(100000\), got 86400/);
+    expect(() => loadConfig({ CUSTOMS_MAX_STALE_SECONDS: '43200' })).toThrow(/^CUSTOMS_IDENTIFIER_TTL_SECONDS: must be at most CUSTOMS_MAX_STALE_SECONDS \(43200\), got 86400/);
+    expect(() => loadConfig({ CUSTOMS_IDENTIFIER_TTL_SECONDS: 'a day' })).toThrow(/^CUSTOMS_IDENTIFIER_TTL_SECONDS: /);
   });
 
   it.each([

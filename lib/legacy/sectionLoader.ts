@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { LegacyCache } from '../cache/LegacyCache';
+import type { CachedAnswer, LegacyCache } from '../cache/LegacyCache';
 import type { Department } from '../config';
 import { DepartmentUnavailableError, logDepartmentFailure } from '../errors';
 import { metrics } from '../observability/metrics';
@@ -35,6 +35,11 @@ export interface SectionCacheOptions<K> {
   namespace: string;
   key?(key: K): string;
   ttlSeconds: number;
+  /**
+   * how long a found record is served, when longer than `ttlSeconds` (an identifier registry's
+   * mapping, DepartmentPolicy.identifierTtlSeconds); "no record" keeps `ttlSeconds`
+   */
+  foundTtlSeconds?: number;
   /** how old a copy may be and still be served when the department fails */
   maxStaleSeconds: number;
 }
@@ -67,8 +72,13 @@ export function createSectionLoader<K, T>(options: SectionLoaderOptions<K, T>): 
     throw new Error(`createSectionLoader(${options.department}): maxBatchSize must be a whole number ≥ 1, got ${options.maxBatchSize}`);
   }
   const { cache, department } = options;
-  if (cache && (!(cache.ttlSeconds > 0) || !(cache.maxStaleSeconds >= cache.ttlSeconds))) {
-    throw new Error(`createSectionLoader(${department}): cache needs ttlSeconds > 0 and maxStaleSeconds ≥ ttlSeconds`);
+  if (cache) {
+    const found = cache.foundTtlSeconds ?? cache.ttlSeconds;
+    if (!(cache.ttlSeconds > 0 && found >= cache.ttlSeconds && cache.maxStaleSeconds >= found)) {
+      throw new Error(
+        `createSectionLoader(${department}): cache needs 0 < ttlSeconds ≤ foundTtlSeconds (when set) ≤ maxStaleSeconds, got ${cache.ttlSeconds}, ${cache.foundTtlSeconds}, ${cache.maxStaleSeconds}`,
+      );
+    }
   }
   const cacheKey = (k: K) => `${cache!.namespace}:${cache!.key ? cache!.key(k) : String(k)}`;
 
@@ -149,6 +159,7 @@ export function createSectionLoader<K, T>(options: SectionLoaderOptions<K, T>): 
     const ckeys = keys.map(cacheKey);
     const cached = await c.store.getMany<T>(ckeys);
     const now = Date.now();
+    const fresh = (copy: CachedAnswer<T>) => now - copy.fetchedAt < (copy.value === null ? c.ttlSeconds : (c.foundTtlSeconds ?? c.ttlSeconds)) * 1000;
     // stale-if-error, within the department's max staleness (the store expires older copies)
     const staleOr = (i: number, error: Error): Fetched<T> | Error => {
       const copy = cached[i];
@@ -159,7 +170,7 @@ export function createSectionLoader<K, T>(options: SectionLoaderOptions<K, T>): 
     const awaiting: { index: number; promise: Promise<Fetched<unknown>> }[] = [];
     keys.forEach((_, i) => {
       const hit = cached[i];
-      if (hit && now - hit.fetchedAt < c.ttlSeconds * 1000) {
+      if (hit && fresh(hit)) {
         out[i] = { value: hit.value, fetchedAt: new Date(hit.fetchedAt).toISOString(), stale: false };
       } else if (inFlight.has(ckeys[i])) {
         awaiting.push({ index: i, promise: inFlight.get(ckeys[i])! });

@@ -1,7 +1,7 @@
 import { PhaseGate, type PhaseDecision } from '../../lib/legacy/PhaseGate';
 import type { LegacyCache } from '../../lib/cache/LegacyCache';
 import type { DepartmentPolicy } from '../../lib/config';
-import { sectionCache } from '../../lib/legacy/sectionCache';
+import { identifierCache, sectionCache } from '../../lib/legacy/sectionCache';
 import { createSectionLoader, type Fetched } from '../../lib/legacy/sectionLoader';
 import { keyedRecords } from '../../lib/legacy/checkedRecords';
 import { CSV_BATCH_LIMIT, MAPPING_BATCH_LIMIT, type CustomsClient, type CustomsCreditRecord } from './legacyClient';
@@ -10,6 +10,10 @@ import { CSV_BATCH_LIMIT, MAPPING_BATCH_LIMIT, type CustomsClient, type CustomsC
  * Customs knows enterprises only by 海关编码: map the USCCs first (≤ 100 a call), then read the
  * credit CSV for the registered ones (≤ 50 a call), the 海关编码 of all mapping calls of the
  * request pooled — `subjects(500)` costs ⌈500/100⌉ + ⌈m/50⌉ calls for m registered (SPEC §9.2).
+ * A 海关编码 is assigned once, so a found mapping is cached for the identifier TTL (a day) and a
+ * subject asked again after its CSV row expired costs one round trip, not two; "not registered"
+ * and the credit rows keep the department's record TTL, so a newly registered enterprise and a
+ * changed credit class are seen within it.
  */
 
 export interface CustomsRecordLoader {
@@ -26,7 +30,8 @@ export function createLoaders(client: CustomsClient, cache?: { store: LegacyCach
     department: 'customs',
     maxBatchSize: MAPPING_BATCH_LIMIT,
     fetch: async (usccs) => keyedRecords(await client.mapping(usccs), (m) => m.uscc, (m) => m.hgbm),
-    cache: cache && sectionCache(cache.store, 'customs:mapping', cache.policy),
+    // an identifier registry: a found 海关编码 is kept a day, "not registered" only as long as the CSV
+    cache: cache && identifierCache(cache.store, 'customs:mapping', cache.policy),
   });
   const credit = createSectionLoader<string, CustomsCreditRecord>({
     department: 'customs',

@@ -2,6 +2,7 @@ import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { MemoryLegacyCache, RedisLegacyCache, decodeAnswer, encodeAnswer, type LegacyCache } from '../../cache/LegacyCache';
 import { DepartmentUnavailableError, MalformedRecordError } from '../../errors';
+import { identifierCache } from '../sectionCache';
 import { createSectionLoader } from '../sectionLoader';
 
 /**
@@ -166,6 +167,22 @@ describe.each([
     await store.invalidate([`${o.cache.namespace}:k1`]);
     await createSectionLoader(o).load('k1');
     expect(d.calls).toEqual([['k1'], ['k1']]);
+  });
+});
+
+describe('cache options', () => {
+  it('refuses a found-record TTL shorter than the TTL or longer than the max staleness, naming the three', () => {
+    const withFoundTtl = (foundTtlSeconds: number) => () =>
+      createSectionLoader({ department: 'customs', maxBatchSize: 100, fetch: department().fetch, cache: { store: new MemoryLegacyCache(), namespace: 'ns', ttlSeconds: 60, foundTtlSeconds, maxStaleSeconds: 3600 } });
+    expect(withFoundTtl(30)).toThrow('createSectionLoader(customs): cache needs 0 < ttlSeconds ≤ foundTtlSeconds (when set) ≤ maxStaleSeconds, got 60, 30, 3600');
+    expect(withFoundTtl(7200)).toThrow(/got 60, 7200, 3600$/);
+    expect(withFoundTtl(3600)).not.toThrow();
+  });
+
+  it("refuses an identifier registry's cache for a department whose policy has no identifier TTL", () => {
+    const policy = { timeoutMs: 2000, retries: 1, cacheTtlSeconds: 300, maxStaleSeconds: 86_400, breakerResetMs: 5000 };
+    expect(() => identifierCache(new MemoryLegacyCache(), 'market:enterprise', policy)).toThrow(/^identifierCache\(market:enterprise\): the department's policy has no identifierTtlSeconds/);
+    expect(identifierCache(new MemoryLegacyCache(), 'customs:mapping', { ...policy, identifierTtlSeconds: 3600 })).toMatchObject({ ttlSeconds: 300, foundTtlSeconds: 3600 });
   });
 });
 

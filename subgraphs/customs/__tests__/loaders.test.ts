@@ -1,4 +1,8 @@
+import Redis from 'ioredis';
+import { randomUUID } from 'node:crypto';
 import type { StandIn } from '../../../legacy/common/StandIn';
+import { RedisLegacyCache } from '../../../lib/cache/LegacyCache';
+import type { DepartmentPolicy } from '../../../lib/config';
 import { createCustomsStandIn } from '../../../legacy/customs/server';
 import { createWorld } from '../../../legacy/world';
 import type { Subject, World } from '../../../legacy/world/types';
@@ -54,5 +58,47 @@ describe('customs loaders (mapping, then credit.csv by 海关编码)', () => {
     const results = await Promise.all(unregistered.map((s) => loaders.customs.load(s.uscc)));
     expect(results.every((r) => r.value === null)).toBe(true);
     expect(standIn.stats()).toEqual({ requests: 1, keys: 10 });
+  });
+
+  describe('cached: the mapping is an identifier registry, kept longer than the credit rows', () => {
+    const RECORD_TTL_SECONDS = 1;
+    // the records' TTL short enough to pass in the test; the identifier TTL the day it defaults to
+    const policy: DepartmentPolicy = { timeoutMs: 3000, retries: 0, cacheTtlSeconds: RECORD_TTL_SECONDS, maxStaleSeconds: 86_400, breakerResetMs: 5000, identifierTtlSeconds: 86_400 };
+    let redis: Redis;
+    let cached: () => ReturnType<typeof createLoaders>;
+    const pastRecordTtl = () => new Promise((r) => setTimeout(r, RECORD_TTL_SECONDS * 1000 + 100));
+    const firstSubject = (accept: (s: Subject) => boolean) => {
+      for (let i = 0; ; i++) if (accept(world.subject(i))) return world.subject(i);
+    };
+
+    beforeAll(() => {
+      redis = new Redis(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379', { keyPrefix: `test:${randomUUID()}:` });
+      const store = new RedisLegacyCache(redis);
+      // a new set of loaders per request, as the subgraph makes them
+      cached = () => createLoaders(client, { store, policy });
+    });
+    afterAll(() => redis.disconnect());
+
+    it("serves a registered subject's 海关编码 from the cache after its credit row expired: one CSV call, no mapping call", async () => {
+      const registered = firstSubject((s) => s.customs !== null);
+      await cached().customs.load(registered.uscc);
+      await pastRecordTtl();
+      standIn.reset();
+      const again = await cached().customs.load(registered.uscc);
+      expect(again.value?.customsCode).toBe(registered.customs!.customsCode);
+      expect(again.stale).toBe(false);
+      expect(standIn.stats()).toEqual({ requests: 1, keys: 1 });
+    });
+
+    it('asks the mapping again after the records\' TTL whether a subject not registered has registered since', async () => {
+      const unregistered = firstSubject((s) => s.customs === null);
+      await cached().customs.load(unregistered.uscc);
+      standIn.reset();
+      await cached().customs.load(unregistered.uscc);
+      expect(standIn.stats()).toEqual({ requests: 0, keys: 0 });
+      await pastRecordTtl();
+      expect((await cached().customs.load(unregistered.uscc)).value).toBeNull();
+      expect(standIn.stats()).toEqual({ requests: 1, keys: 1 });
+    });
   });
 });
