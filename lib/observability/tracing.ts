@@ -1,12 +1,14 @@
 import httpModule from 'node:http';
 import { context, propagation, trace } from '@opentelemetry/api';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { OTLPTraceExporter as OTLPJsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPTraceExporter as OTLPProtobufTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { BatchSpanProcessor, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { ConfigError, exitOnConfigError } from '../config';
 
 /**
  * OpenTelemetry across every hop: the official instrumentations make the HTTP spans and carry
@@ -71,8 +73,27 @@ function patchLoaded(instrumentation: HttpInstrumentation, name: string, loaded:
   }
 }
 
-/** For entry points: OTLP over HTTP (protobuf) to OTEL_EXPORTER_OTLP_ENDPOINT when set, else nothing. */
+/**
+ * The OTLP/HTTP encoding, by the standard variables (the traces-specific one first): protobuf
+ * unless `http/json` is asked for — the bench's phase breakdown (bench/scenarios/phases.ts)
+ * receives JSON with nothing but node:http. gRPC is not installed: refused at start rather than
+ * sending protobuf to a gRPC port that would drop every span.
+ */
+export function traceExporter(env: NodeJS.ProcessEnv = process.env): SpanExporter {
+  const variable = env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ? 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL' : 'OTEL_EXPORTER_OTLP_PROTOCOL';
+  const protocol = env[variable] || 'http/protobuf';
+  switch (protocol) {
+    case 'http/protobuf':
+      return new OTLPProtobufTraceExporter();
+    case 'http/json':
+      return new OTLPJsonTraceExporter();
+    default:
+      throw new ConfigError(variable, `must be http/protobuf or http/json, got ${JSON.stringify(protocol)}`);
+  }
+}
+
+/** For entry points: OTLP over HTTP to OTEL_EXPORTER_OTLP_ENDPOINT when set (traceExporter), else nothing. */
 export function startTracing(serviceName: string, env: NodeJS.ProcessEnv = process.env): Tracing | null {
   if (!env.OTEL_EXPORTER_OTLP_ENDPOINT) return null;
-  return registerTracing({ serviceName, processor: new BatchSpanProcessor(new OTLPTraceExporter()) });
+  return registerTracing({ serviceName, processor: new BatchSpanProcessor(exitOnConfigError(() => traceExporter(env))) });
 }
