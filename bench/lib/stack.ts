@@ -20,6 +20,8 @@ export interface BenchStackOptions {
   /** unique per run: Redis key prefix, so no cache of an earlier run is warm */
   runId: string;
   log(line: string): void;
+  /** more variables for every process it starts (the phases scenario turns tracing on with them) */
+  env?: Record<string, string>;
   /** receives, before anything starts, the function that stops whatever has started (for SIGINT) */
   onStopper?(stop: () => Promise<void>): void;
 }
@@ -77,6 +79,9 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
   // The benchmark runs its own stand-ins and subgraphs: URL overrides from the shell would point elsewhere.
   for (const d of DEPARTMENTS) overrides[`${d.toUpperCase()}_LEGACY_URL`] = undefined;
   for (const s of SUBGRAPHS) overrides[`${s.toUpperCase()}_SUBGRAPH_URL`] = undefined;
+  // Tracing costs time: off for the timed scenarios whatever the shell says; the phases scenario
+  // turns it on for a stack of its own (options.env).
+  for (const name of Object.keys(process.env)) if (name.startsWith('OTEL_')) overrides[name] = undefined;
   const env: Record<string, string | undefined> = {
     ...process.env,
     ...overrides,
@@ -95,6 +100,7 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
     // The limiter stays on (its cost is part of the overhead figure), but one benchmark consumer
     // sending a load must not be refused with 429 at the default 6000 a minute.
     RATE_LIMIT_PER_MINUTE: process.env.RATE_LIMIT_PER_MINUTE || String(BENCH_RATE_LIMIT_PER_MINUTE),
+    ...options.env,
   };
 
   let stopRequested = false;
