@@ -15,8 +15,16 @@ export interface Timed {
   headers: Headers;
 }
 
-export async function postGraphQL(url: string, query: string, options: { variables?: Record<string, unknown>; token?: string; timeoutMs?: number } = {}): Promise<Timed> {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
+export interface PostOptions {
+  variables?: Record<string, unknown>;
+  token?: string;
+  timeoutMs?: number;
+  /** more request headers (the phases scenario's `traceparent`) */
+  headers?: Record<string, string>;
+}
+
+export async function postGraphQL(url: string, query: string, options: PostOptions = {}): Promise<Timed> {
+  const headers: Record<string, string> = { 'content-type': 'application/json', ...options.headers };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   const started = performance.now();
   const res = await fetch(url, {

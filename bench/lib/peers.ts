@@ -71,7 +71,7 @@ export async function coldSingleHop(ctx: BenchContext, urls: PerPeer<string>, pe
   const cold = perPeer((): ColdSamples => ({ samplesMs: [], failed: 0 }));
   for (let i = 0; i < perPeerCount; i++) {
     for (const peer of PEERS) {
-      const run = await sequentialProfiles(ctx, ctx.pool.take(1, isSingleHop), urls[peer]);
+      const run = await sequentialProfiles(ctx, ctx.pool.take(1, isSingleHop), { url: urls[peer] });
       cold[peer].samplesMs.push(...run.samplesMs);
       cold[peer].failed += run.failed;
     }

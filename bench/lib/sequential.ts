@@ -18,13 +18,21 @@ export interface SequentialRun {
   nullSections: Record<string, number>;
 }
 
-export async function sequentialProfiles(ctx: BenchContext, subjects: Subject[], url = ctx.stack.gatewayUrl): Promise<SequentialRun> {
+export interface SequentialOptions {
+  /** the gateway asked (default: ours) */
+  url?: string;
+  /** more headers for the request about `subject` */
+  headers?(subject: Subject): Record<string, string>;
+}
+
+export async function sequentialProfiles(ctx: BenchContext, subjects: Subject[], options: SequentialOptions = {}): Promise<SequentialRun> {
+  const url = options.url ?? ctx.stack.gatewayUrl;
   const samplesMs: number[] = [];
   const errors = new Map<string, number>();
   const nullSections: Record<string, number> = {};
   let failed = 0;
   for (const s of subjects) {
-    const r = await postGraphQL(url, ctx.profileQuery, { variables: { uscc: s.uscc }, token: ctx.token });
+    const r = await postGraphQL(url, ctx.profileQuery, { variables: { uscc: s.uscc }, token: ctx.token, headers: options.headers?.(s) });
     samplesMs.push(r.ms);
     if (r.status !== 200 || r.body.errors?.length) failed++;
     summarizeErrors(r.body.errors, errors);
