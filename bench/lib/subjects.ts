@@ -1,4 +1,6 @@
 import { createWorld, type Subject, type World } from '../../legacy/world';
+import { COURT_PAGE_SIZE } from '../../subgraphs/court/legacyClient';
+import { MARKET_PENALTY_PAGE_SIZE } from '../../subgraphs/market/legacyClient';
 
 /**
  * Subjects for the scenarios, drawn from the same deterministic world the stand-ins serve.
@@ -16,10 +18,22 @@ export const hasEveryListDepartment = (s: Subject) =>
 export const isRich = (s: Subject) => s.enterprise !== null && s.tax !== null && s.customs !== null && s.finance !== null;
 
 /**
- * one legacy round trip per department: tax knows it by USCC (registered since 2015-10) and customs
- * has no record (no second CSV call after the mapping)
+ * Round trips of the paged lists (market's 行政处罚, the courts' three lists): a list longer than a
+ * page costs its first page, which says how many there are, then the rest together.
  */
-export const isSingleHop = (s: Subject) => s.enterprise !== null && s.tax !== null && s.tax.taxpayerId === s.uscc && s.customs === null && s.finance !== null;
+export const listChain = (s: Subject) =>
+  s.penalties.length > MARKET_PENALTY_PAGE_SIZE || [s.court.dishonest, s.court.enforcement, s.court.restrictions].some((l) => l.length > COURT_PAGE_SIZE) ? 2 : 1;
+
+/**
+ * The longest chain of legacy round trips one after another in the full profile of a subject asked
+ * alone, nothing cached: customs' mapping then its credit CSV for a registered subject, a paged
+ * list's first page then the rest; every other look-up is one call (tax asks a lone subject by
+ * both its identifiers in one).
+ */
+export const dependentChain = (s: Subject) => Math.max(s.customs ? 2 : 1, listChain(s));
+
+/** one legacy round trip per department: no customs record (no CSV call after the mapping), no list longer than a page */
+export const isSingleHop = (s: Subject) => s.enterprise !== null && s.tax !== null && s.finance !== null && dependentChain(s) === 1;
 
 export class SubjectPool {
   private readonly used = new Set<string>();
