@@ -5,6 +5,7 @@ import type { GatewayGraphQLRequestContext, GatewayGraphQLResponse } from '@apol
 import { Kind, parse, type FieldNode, type OperationDefinitionNode } from 'graphql';
 import { parseUsccInput } from '../lib/graphql/scalars';
 import type { GatewayContext } from './context';
+import type { GatewayPlugin } from './plugin';
 
 /**
  * The platform hop without its wait. `subject(uscc:)` is answered by the platform subgraph with
@@ -27,8 +28,12 @@ import type { GatewayContext } from './context';
 type Process = GraphQLDataSourceProcessOptions<GatewayContext>;
 type ResolvedPlan = Parameters<NonNullable<GatewayConfig['experimental_didResolveQueryPlan']>>[0];
 
-/** A request's fetches sent early, by `service + operation + variables`, until the executor takes them. */
-const early = new WeakMap<object, Map<string, Promise<GatewayGraphQLResponse>>>();
+/**
+ * A request's fetches sent early, by `service + operation + variables`, until the executor takes
+ * them: one answer per fetch, in the order sent, as two aliases of one subject make the executor
+ * ask the same fetch twice.
+ */
+const early = new WeakMap<object, Map<string, Promise<GatewayGraphQLResponse>[]>>();
 
 const fetchKey = (service: string, query: string, variables: unknown) => `${service}\n${query}\n${JSON.stringify(variables)}`;
 
@@ -42,7 +47,7 @@ export function sendEarlyEntityFetches({ queryPlan, serviceMap, requestContext: 
   const subjects = rootSubjects(first[0], variables);
   if (subjects.size === 0) return;
   const { context } = requestContext;
-  const sent = new Map<string, Promise<GatewayGraphQLResponse>>();
+  const sent = new Map<string, Promise<GatewayGraphQLResponse>[]>();
   for (const { path, fetch } of flattenedFetches(first[1])) {
     const uscc = path.length === 1 ? subjects.get(String(path[0])) : undefined;
     const service = serviceMap[fetch.serviceName];
@@ -61,7 +66,8 @@ export function sendEarlyEntityFetches({ queryPlan, serviceMap, requestContext: 
     });
     // a fetch the executor never takes (the platform failed) must not be an unhandled rejection
     answer.catch(() => undefined);
-    sent.set(fetchKey(fetch.serviceName, fetch.operation, request), answer);
+    const key = fetchKey(fetch.serviceName, fetch.operation, request);
+    sent.set(key, [...(sent.get(key) ?? []), answer]);
   }
   if (sent.size > 0) early.set(context, sent);
 }
@@ -70,10 +76,26 @@ export function sendEarlyEntityFetches({ queryPlan, serviceMap, requestContext: 
 export function takeEarlyFetch(service: string, options: Process): Promise<GatewayGraphQLResponse> | undefined {
   const sent = options.context && early.get(options.context);
   if (!sent || !options.request.query) return undefined;
-  const key = fetchKey(service, options.request.query, options.request.variables);
-  const answer = sent.get(key);
-  sent.delete(key);
-  return answer;
+  return sent.get(fetchKey(service, options.request.query, options.request.variables))?.shift();
+}
+
+/**
+ * A request is answered only once every fetch it sent early has settled. A fetch the executor
+ * never took (the platform's answer failed, as it does beside a refused non-null root field) still
+ * costs its department's legacy calls: answered without waiting, the request would give back its
+ * admission place and let its client send the next while that work went on, counted nowhere.
+ */
+export function useEarlyEntityFetches(): GatewayPlugin {
+  return {
+    name: 'earlyEntityFetches',
+    onExecute: (execute) => async (requestContext) => {
+      try {
+        return await execute(requestContext);
+      } finally {
+        await Promise.allSettled([...(early.get(requestContext.context)?.values() ?? [])].flat());
+      }
+    },
+  };
 }
 
 /** Response name → code of each root `subject(uscc:)` field of the platform's fetch, when the code is a valid USCC. */

@@ -14,7 +14,7 @@ import { createGraphQLListener, listen, sendJson, type Listening } from '../lib/
 import { metricsRoute } from '../lib/observability/metricsRoute';
 import { composePlugins } from './composePlugins';
 import type { GatewayContext } from './context';
-import { sendEarlyEntityFetches } from './earlyEntityFetches';
+import { sendEarlyEntityFetches, useEarlyEntityFetches } from './earlyEntityFetches';
 import type { GatewayPlugin } from './plugin';
 import { SubgraphDataSource } from './SubgraphDataSource';
 import { useAdmission } from './useAdmission';
@@ -93,6 +93,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     // and the commit of every field's outcome before the response is released
     audit,
     useFieldAccess({ access, commit: audit.commit }),
+    // inside it: the result waits for the department fetches sent early that the executor left
+    useEarlyEntityFetches(),
     ...(config.production ? [{ name: 'disableSuggestions', apollo: ApolloServerPluginDisableSuggestions() }] : []),
     ...(options.plugins ?? []).map((apollo, i) => ({ name: `extra${i}`, apollo })),
   ];

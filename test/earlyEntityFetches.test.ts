@@ -25,7 +25,7 @@ const releases: ('market asked' | 'hold limit')[] = [];
 let failPlatform = false;
 /** the market subgraph's requests before the test's request was sent */
 let marketBaseline = 0;
-let known: Subject, other: Subject, third: Subject;
+let known: Subject, other: Subject, third: Subject, fourth: Subject;
 
 async function marketAsked(before: number): Promise<boolean> {
   for (const until = Date.now() + HOLD_LIMIT_MS; Date.now() < until; ) {
@@ -37,7 +37,7 @@ async function marketAsked(before: number): Promise<boolean> {
 
 beforeAll(async () => {
   stack = await startStack();
-  [known, other, third] = subjectsWhere(stack.world, (s) => s.enterprise !== null, { count: 3, what: 'registered enterprises' });
+  [known, other, third, fourth] = subjectsWhere(stack.world, (s) => s.enterprise !== null, { count: 4, what: 'registered enterprises' });
   pool = new Pool({ connectionString: stack.databaseUrl });
   proxy = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -100,6 +100,28 @@ it('delivers nothing a department answered early when the platform fails, and re
   expect(JSON.stringify(body)).not.toContain(known.enterprise!.name);
   const { rows } = await pool.query(`SELECT field, decision FROM audit_entries WHERE request_id = $1 AND decision = 'GRANTED'`, [requestId]);
   expect(rows).toEqual([]);
+});
+
+it('asks the same fetch of two aliases of one subject twice, not a third time', async () => {
+  const marketBefore = stack.subgraphRequests().market;
+  const { body } = await ask(`query { a: subject(uscc: "${other.uscc}") { registration { name } } b: subject(uscc: "${other.uscc}") { registration { name } } }`, {});
+  expect(body.errors).toBeUndefined();
+  expect(body.data.b.registration.name).toBe(other.enterprise!.name);
+  expect(stack.subgraphRequests().market - marketBefore).toBe(2);
+});
+
+it('answers a request whose platform failed only once the department fetches it sent early have been answered', async () => {
+  failPlatform = true;
+  stack.standIns.market.setFaults({ latencyMs: 300 });
+  try {
+    const keysBefore = stack.legacyStats().market.keys;
+    const { body } = await ask('query P($u: USCC!) { subject(uscc: $u) { registration { name } } }', { u: fourth.uscc });
+    expect(body.data?.subject ?? null).toBeNull();
+    // the market system counts the codes it looked up when it answers, after its latency
+    expect(stack.legacyStats().market.keys - keysBefore).toBeGreaterThan(0);
+  } finally {
+    stack.standIns.market.setFaults({ latencyMs: 0 });
+  }
 });
 
 it('sends nothing early for a subject under @include(if: false): the department is never asked', async () => {
