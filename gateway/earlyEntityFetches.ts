@@ -106,7 +106,11 @@ function rootSubjects(fetch: FetchNode, variables: Record<string, unknown>): Map
   const operation = document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
   if (!operation || operation.operation !== 'query') return subjects;
   for (const selection of operation.selectionSet.selections) {
-    if (selection.kind !== Kind.FIELD || selection.name.value !== 'subject') continue;
+    if (selection.kind === Kind.FIELD && selection.name.value === '__typename') continue;
+    // Any other root field beside the subjects may be refused, and a refused non-null field
+    // fails the platform's whole answer: the departments' work would then be thrown away, so a
+    // client could make them work for nothing. Such a request waits for the platform, as planned.
+    if (selection.kind !== Kind.FIELD || selection.name.value !== 'subject') return new Map();
     const uscc = usccArgument(selection, variables);
     if (uscc !== undefined) subjects.set(selection.alias?.value ?? selection.name.value, uscc);
   }

@@ -131,3 +131,14 @@ it('sends nothing early for a subject under @include(if: false): the department 
   expect(body.data).toEqual({});
   expect(stack.subgraphRequests().market - marketBefore).toBe(0);
 });
+
+it('sends nothing early beside another root field, which may be refused and fail the platform’s whole answer', async () => {
+  const marketBefore = stack.subgraphRequests().market;
+  const legacyBefore = stack.legacyStats().market.requests;
+  // auditVerification is the auditors': refused to a government consumer, and non-null
+  const { body } = await ask('query P($u: USCC!) { auditVerification { __typename } subject(uscc: $u) { registration { name } } }', { u: known.uscc });
+  expect(body.data).toBeNull();
+  expect(body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  expect(stack.subgraphRequests().market - marketBefore).toBe(0);
+  expect(stack.legacyStats().market.requests - legacyBefore).toBe(0);
+});
