@@ -10,7 +10,6 @@ const gateway = createGateway({ config });
 gateway
   .listen(config.port)
   .then(({ url }) => {
-    process.stdout.write(`gateway serving at ${url}/graphql\n`);
     const stop = async () => {
       await gateway.stop();
       await tracing?.shutdown();
@@ -18,6 +17,8 @@ gateway
     };
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
+    // announced once a signal stops it gracefully: whoever reads the line may signal at once
+    process.stdout.write(`gateway serving at ${url}/graphql\n`);
   })
   .catch((e) => {
     logError({ event: 'gateway failed to start', error: describeError(e) });

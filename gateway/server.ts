@@ -118,6 +118,10 @@ export function createGateway(options: GatewayOptions): Gateway {
     formatError: composed.formatError,
     parseOptions: { maxTokens: DEFAULT_QUERY_LIMITS.maxTokens },
     plugins: [ApolloServerPluginUsageReportingDisabled(), ApolloServerPluginSchemaReportingDisabled(), ...composed.apolloPlugins],
+    // gateway/index.ts stops on SIGTERM/SIGINT itself (ledger, pools, then the last spans flushed);
+    // Apollo's own handler (on outside NODE_ENV=test) re-raises the signal once Apollo has stopped,
+    // which killed the process before the rest of that stop ran
+    stopOnTerminationSignals: false,
   });
 
   let state: GatewayPhase = { phase: 'created' };

@@ -1,4 +1,8 @@
+import { spawn } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
 import { Pool } from 'pg';
+import { SUBGRAPHS } from '../lib/config';
 import { startGatewayProcess } from './harness/gatewayProcess';
 import { startStack, type Stack } from './harness/stack';
 
@@ -43,3 +47,49 @@ it('finishes a request in flight, with its audit entries, refuses new ones, and 
   expect(rows[0].n).toBeGreaterThan(0);
   expect(await gateway.exited).toBe(0);
 }, 60_000);
+
+/** a loopback port nothing listens on now */
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** `subgraphs/tax/index.ts` as `npm start` runs it, once it listens */
+async function startTaxProcess(env: Record<string, string>): Promise<{ kill(): void; exited: Promise<number | null> }> {
+  const portBase = (await freePort()) - SUBGRAPHS.indexOf('tax') - 1;
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, '..', 'subgraphs', 'tax', 'index.ts')], {
+    env: { ...process.env, ...env, SUBGRAPH_PORT_BASE: String(portBase) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk) => {
+      out += chunk;
+      if (out.includes('subgraph tax listening at')) resolve();
+    });
+    void exited.then((code) => reject(new Error(`tax exited with ${code} before listening`)));
+  });
+  return { kill: () => child.kill('SIGTERM'), exited };
+}
+
+// Jest sets NODE_ENV=test, where Apollo Server installs no signal handler of its own; anywhere
+// else its handler stopped Apollo and raised the signal again, killing the process before the
+// entry point's own stop (ledger, pools, the last spans flushed) had run to its exit 0.
+describe('SIGTERM outside NODE_ENV=test', () => {
+  it("lets the gateway's own stop run to its end and exit 0", async () => {
+    const gateway = await startGatewayProcess({ ...stack.env, NODE_ENV: 'development' });
+    gateway.child.kill('SIGTERM');
+    expect(await gateway.exited).toBe(0);
+  }, 60_000);
+
+  it("lets a subgraph's own stop run to its end and exit 0", async () => {
+    const tax = await startTaxProcess({ ...stack.env, NODE_ENV: 'development' });
+    tax.kill();
+    expect(await tax.exited).toBe(0);
+  }, 60_000);
+});

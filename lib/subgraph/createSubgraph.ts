@@ -113,6 +113,10 @@ export function createSubgraph<TLoaders>(options: SubgraphOptions<TLoaders>): Su
     introspection: !config.production,
     includeStacktraceInErrorResponses: false,
     formatError: maskError,
+    // runSubgraph stops on SIGTERM/SIGINT itself (pools, then the last spans flushed); Apollo's own
+    // handler (on outside NODE_ENV=test) re-raises the signal once Apollo has stopped, which killed
+    // the process before the rest of that stop ran
+    stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginUsageReportingDisabled(),

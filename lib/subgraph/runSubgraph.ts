@@ -11,7 +11,6 @@ export function runSubgraph(name: SubgraphName, create: (config: Config) => Subg
   void (async () => {
     const subgraph = await create(config);
     const { url } = await subgraph.listen(port);
-    process.stdout.write(`subgraph ${name} listening at ${url}/graphql\n`);
     const stop = async () => {
       await subgraph.stop();
       await tracing?.shutdown();
@@ -19,6 +18,8 @@ export function runSubgraph(name: SubgraphName, create: (config: Config) => Subg
     };
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
+    // announced once a signal stops it gracefully: whoever reads the line may signal at once
+    process.stdout.write(`subgraph ${name} listening at ${url}/graphql\n`);
   })().catch((e) => {
     logError({ event: `subgraph ${name} failed to start`, error: describeError(e) });
     process.exit(1);
