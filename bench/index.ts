@@ -12,6 +12,7 @@ import { fanOut } from './scenarios/fanOut';
 import { hungDepartment } from './scenarios/hungDepartment';
 import { memory } from './scenarios/memory';
 import { overhead } from './scenarios/overhead';
+import { phases } from './scenarios/phases';
 import { replicas } from './scenarios/replicas';
 import { scale } from './scenarios/scale';
 import { subjectLimit } from './scenarios/subjectLimit';
@@ -24,7 +25,7 @@ import { worldGeneration } from './scenarios/world';
  * and latency.svg, and stops every process it started — also on error and Ctrl-C.
  *
  * BENCH_QUICK=1 shortens every duration (for development; figures indicative only);
- * BENCH_ONLY=fanOut,batching runs a subset (fanOut, batching, scale, overhead, memory, replicas, hungDepartment, subjectLimit, world).
+ * BENCH_ONLY=fanOut,batching runs a subset (fanOut, batching, scale, overhead, memory, replicas, hungDepartment, subjectLimit, phases, world).
  */
 
 const SCENARIOS: [string, (ctx: BenchContext) => Promise<ScenarioResult>][] = [
@@ -65,7 +66,7 @@ async function main(): Promise<void> {
   const startedAt = new Date();
   const quick = process.env.BENCH_QUICK === '1';
   const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim()).filter(Boolean);
-  const known = [...SCENARIOS.map(([name]) => name), 'world'];
+  const known = [...SCENARIOS.map(([name]) => name), 'phases', 'world'];
   const unknown = only?.filter((o) => !known.includes(o)) ?? [];
   if (unknown.length) throw new Error(`BENCH_ONLY: unknown scenario ${unknown.join(', ')}; known: ${known.join(', ')}`);
   const seed = Number(process.env.WORLD_SEED || 1);
@@ -117,6 +118,17 @@ async function main(): Promise<void> {
     log('stopping the stack');
     await stack.stop();
     stopStack = undefined;
+  }
+  if (!only || only.includes('phases')) {
+    log('scenario phases (a traced stack of its own, the main stack stopped)');
+    try {
+      results.push(await phases({ base: ctx, worldSize: WORLD_SIZE, worldSeed: seed, onStopper: (stop) => (stopStack = stop) }));
+    } catch (e) {
+      failures.push({ scenario: 'phases', error: (e as Error).message });
+      log(`!! scenario phases failed: ${(e as Error).message}`);
+    } finally {
+      stopStack = undefined;
+    }
   }
   if (!only || only.includes('world')) {
     log('scenario world (bench/world.ts, the stack stopped)');

@@ -15,7 +15,7 @@ const TOP = 56;
 const BOTTOM = 44;
 const COLORS = { p50: '#2b6cb0', p90: '#dd8a1e', p99: '#c53030' } as const;
 
-const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+export const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 export function latencyChart(series: LatencySeries[], title: string): string {
   const finite = series.flatMap((s) => [s.p50, s.p90, s.p99]).filter((v) => Number.isFinite(v) && v > 0);

@@ -43,9 +43,19 @@ export interface LatencySeries {
   p99: number;
 }
 
+/** A chart of the scenario's own, written beside latency.svg and shown in latest.md. */
+export interface Chart {
+  /** file name in bench/results, e.g. phases.svg */
+  file: string;
+  /** its alt text and heading in latest.md */
+  title: string;
+  svg: string;
+}
+
 export interface ScenarioResult {
   name: string;
   figures: Figure[];
   latencies: LatencySeries[];
+  charts?: Chart[];
   raw: Record<string, unknown>;
 }

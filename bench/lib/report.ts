@@ -54,6 +54,8 @@ export function writeResults(results: ScenarioResult[], info: RunInfo): { json: 
 
   const svgFile = path.join(RESULTS_DIR, 'latency.svg');
   fs.writeFileSync(svgFile, latencyChart(latencies, `Latency percentiles per scenario — ${info.startedAt.toISOString().slice(0, 10)}`));
+  const charts = results.flatMap((r) => r.charts ?? []);
+  for (const chart of charts) fs.writeFileSync(path.join(RESULTS_DIR, chart.file), chart.svg);
 
   const s = info.settings;
   const lines = [
@@ -74,6 +76,7 @@ export function writeResults(results: ScenarioResult[], info: RunInfo): { json: 
     '',
     '![Latency percentiles per scenario](latency.svg)',
     '',
+    ...charts.flatMap((c) => [`![${c.title}](${c.file})`, '']),
     '## Notes per figure',
     '',
     ...figures.filter((f) => f.note).map((f) => `- \`${f.id}\`: ${f.note}`),
