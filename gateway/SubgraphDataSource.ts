@@ -79,9 +79,9 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     return takeEarlyFetch(this.name, options) ?? super.process(options);
   }
 
-  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
+  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {
     // Apollo types the context of its own health checks as {}; the gateway never runs them
-    this.hooks.request({ request, context: context as GatewayContext });
+    return this.hooks.request({ request, context: context as GatewayContext });
   }
 
   override didReceiveResponse({ response, context }: Required<Pick<GatewayGraphQLRequestContext<GatewayContext>, 'request' | 'response' | 'context'>>): GatewayGraphQLResponse {

@@ -21,11 +21,11 @@ export interface ComposedPlugins {
   wrapGateway(inner: GatewayInterface): GatewayInterface;
   formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError;
   /** SubgraphDataSource's hooks */
-  subgraph: { request(fetch: SubgraphRequest): void; response(fetch: SubgraphResponse): void };
+  subgraph: { request(fetch: SubgraphRequest): Promise<void>; response(fetch: SubgraphResponse): void };
 }
 
 /** What the context must hold once every onRequest ran: a plugin left out is a startup bug, named. */
-const CONTEXT_KEYS: readonly (keyof GatewayContext)[] = ['requestId', 'receivedAt', 'consumer', 'internalToken', 'consentsUsed', 'creditCheckReads'];
+const CONTEXT_KEYS: readonly (keyof GatewayContext)[] = ['requestId', 'receivedAt', 'consumer', 'consentsUsed', 'creditCheckReads'];
 
 export function composePlugins(plugins: readonly GatewayPlugin[]): ComposedPlugins {
   const names = new Set<string>();
@@ -88,8 +88,8 @@ export function composePlugins(plugins: readonly GatewayPlugin[]): ComposedPlugi
       return maskError(formatted, error);
     },
     subgraph: {
-      request(fetch) {
-        for (const p of plugins) p.onSubgraphRequest?.(fetch);
+      async request(fetch) {
+        for (const p of plugins) await p.onSubgraphRequest?.(fetch);
       },
       response(fetch) {
         for (const p of plugins) p.onSubgraphResponse?.(fetch);

@@ -6,8 +6,6 @@ export interface GatewayContext {
   /** when the request reached the gateway (ms since the epoch): subgraphs count legacy deadlines from then */
   receivedAt: number;
   consumer: Consumer;
-  /** signed once per request, sent with every subgraph fetch */
-  internalToken: string;
   /** subject → consent id that allowed its FINANCING fields, as the subgraphs reported */
   consentsUsed: Map<string, string>;
   /** the fields the platform's credit checks read through @requires, as it reported them (useCreditCheckReads) */

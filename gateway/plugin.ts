@@ -54,7 +54,7 @@ export interface GatewayPlugin {
   /** may return what to do when the response goes out (it runs even when a later plugin refuses) */
   onOperation?(operation: OperationContext): Promise<OperationDone | void>;
   onExecute?(executor: GatewayExecutor): GatewayExecutor;
-  onSubgraphRequest?(fetch: SubgraphRequest): void;
+  onSubgraphRequest?(fetch: SubgraphRequest): Promise<void> | void;
   onSubgraphResponse?(fetch: SubgraphResponse): void;
   onFormatError?(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError | null;
   apollo?: ApolloServerPlugin<GatewayContext>;

@@ -71,7 +71,8 @@ export function createGateway(options: GatewayOptions): Gateway {
   // The gateway's concerns in the order they run; each kind of hook runs in this order (plugin.ts).
   const plugins: GatewayPlugin[] = [
     // before GraphQL (onRequest): who is asking (401), within their organization's budget (429);
-    // only then an id, the internal token stating the consumer, and the request's clock
+    // only then an id and the request's clock; on every subgraph fetch, the internal token stating
+    // the consumer (taken at the fetch: a long request outlives a token signed when it arrived)
     useAuthentication(config.jwt),
     useRateLimit({ perMinute: config.rateLimitPerMinute, redis }),
     useRequestId(),

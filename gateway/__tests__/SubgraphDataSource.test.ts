@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLDataSourceRequestKind } from '@apollo/gateway/dist/datasources/types';
 import { GraphQLError } from 'graphql';
-import { INTERNAL_TOKEN_HEADER, REQUEST_ID_HEADER } from '../../lib/auth/internalToken';
+import { INTERNAL_TOKEN_HEADER, REQUEST_ID_HEADER, verifyInternalToken } from '../../lib/auth/internalToken';
 import { REQUEST_AGE_HEADER } from '../../lib/legacy/requestBudget';
 import { CONSENTS_USED_EXTENSION } from '../../lib/subgraph/createSubgraph';
 import { composePlugins } from '../composePlugins';
@@ -20,12 +20,13 @@ import { useRequestId } from '../useRequestId';
  * so the request's age is exact.
  */
 
-const hooks = composePlugins([useRequestId(), useInternalToken({ secret: 'an internal secret of at least 32 characters' }), useRequestBudget(), useConsentsUsed()]).subgraph;
+const SECRET = 'an internal secret of at least 32 characters';
+const hooks = composePlugins([useRequestId(), useInternalToken({ secret: SECRET }), useRequestBudget(), useConsentsUsed()]).subgraph;
 const source = new SubgraphDataSource({ name: 'market', url: 'http://127.0.0.1:1/graphql', hooks });
 
-function send(context: GatewayContext): Map<string, string> {
+async function send(context: GatewayContext): Promise<Map<string, string>> {
   const headers = new Map<string, string>();
-  source.willSendRequest({ request: { http: { headers } }, context } as unknown as GraphQLDataSourceProcessOptions<GatewayContext>);
+  await source.willSendRequest({ request: { http: { headers } }, context } as unknown as GraphQLDataSourceProcessOptions<GatewayContext>);
   return headers;
 }
 
@@ -34,7 +35,6 @@ function contextReceivedAt(receivedAt: number): GatewayContext {
     requestId: 'req-1',
     receivedAt,
     consumer: { id: 'u', org: 'o', role: 'government', purpose: null, subject: null },
-    internalToken: 'signed.internal.token',
     consentsUsed: new Map(),
     creditCheckReads: [],
   };
@@ -44,23 +44,33 @@ describe('the headers of a subgraph fetch', () => {
   beforeEach(() => jest.useFakeTimers({ now: new Date('2025-03-01T08:00:00Z') }));
   afterEach(() => jest.useRealTimers());
 
-  it("carry the internal token, the request id and how long the gateway has held the consumer's request", () => {
+  it("carry the internal token stating the consumer, the request id and how long the gateway has held the consumer's request", async () => {
     const context = contextReceivedAt(Date.now() - 750);
-    const headers = send(context);
-    expect(headers.get(INTERNAL_TOKEN_HEADER)).toBe('signed.internal.token');
+    const headers = await send(context);
+    expect((await verifyInternalToken(headers.get(INTERNAL_TOKEN_HEADER)!, SECRET)).consumer).toMatchObject(context.consumer);
     expect(headers.get(REQUEST_ID_HEADER)).toBe('req-1');
     expect(headers.get(REQUEST_AGE_HEADER)).toBe('750');
   });
 
-  it('say the age at the moment of each fetch, so a later step of the query plan is charged the steps before it', () => {
-    const context = contextReceivedAt(Date.now() - 750);
-    expect(send(context).get(REQUEST_AGE_HEADER)).toBe('750');
-    jest.advanceTimersByTime(1_250);
-    expect(send(context).get(REQUEST_AGE_HEADER)).toBe('2000');
+  it("carry a token still valid for half a minute however long ago the request arrived (a large request's turn in admission)", async () => {
+    const context = contextReceivedAt(Date.now());
+    const first = (await send(context)).get(INTERNAL_TOKEN_HEADER)!;
+    // 90 s later — past the 60 s life of a token signed when the request arrived
+    jest.setSystemTime(Date.now() + 90_000);
+    const later = (await send(context)).get(INTERNAL_TOKEN_HEADER)!;
+    expect(later).not.toBe(first);
+    expect((await verifyInternalToken(later, SECRET)).expiresAtMs - Date.now()).toBeGreaterThanOrEqual(30_000);
   });
 
-  it('never send a negative age', () => {
-    expect(send(contextReceivedAt(Date.now() + 5_000)).get(REQUEST_AGE_HEADER)).toBe('0');
+  it('say the age at the moment of each fetch, so a later step of the query plan is charged the steps before it', async () => {
+    const context = contextReceivedAt(Date.now() - 750);
+    expect((await send(context)).get(REQUEST_AGE_HEADER)).toBe('750');
+    jest.advanceTimersByTime(1_250);
+    expect((await send(context)).get(REQUEST_AGE_HEADER)).toBe('2000');
+  });
+
+  it('never send a negative age', async () => {
+    expect((await send(contextReceivedAt(Date.now() + 5_000))).get(REQUEST_AGE_HEADER)).toBe('0');
   });
 });
 
@@ -109,7 +119,7 @@ describe('a subgraph fetch over HTTP (subgraphFetcher on undici.request)', () =>
     const request = seen.at(-1)!;
     expect(request.method).toBe('POST');
     expect(request.headers['content-type']).toBe('application/json');
-    expect(request.headers[INTERNAL_TOKEN_HEADER]).toBe('signed.internal.token');
+    expect((await verifyInternalToken(request.headers[INTERNAL_TOKEN_HEADER] as string, SECRET)).consumer.org).toBe('o');
     expect(JSON.parse(request.body)).toEqual({ query: '{ _service { sdl } }', variables: { a: 1 } });
   });
 

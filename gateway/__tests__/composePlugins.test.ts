@@ -88,7 +88,7 @@ describe('onRequest', () => {
   const start = () => ({ req: {} as never, res: {} as never, arrival: { receivedAt: 1, body: {} } as RequestArrival });
   const everything: GatewayPlugin = {
     name: 'everything',
-    onRequest: () => ({ requestId: 'r', receivedAt: 1, internalToken: 't', consentsUsed: new Map(), creditCheckReads: [] }),
+    onRequest: () => ({ requestId: 'r', receivedAt: 1, consentsUsed: new Map(), creditCheckReads: [] }),
   };
 
   it('builds the context in list order, each plugin seeing what the earlier ones added', async () => {
