@@ -45,6 +45,8 @@ const KINDS: Kind[] = [
   { id: 'allFive', label: 'all-five full profile', accept: hasAllFive },
 ];
 const SAMPLES = 20;
+/** requests before the measured ones: fresh processes, with tracing's own code still cold */
+const WARM_UP = 20;
 const QUICK_SAMPLES = 8;
 /** how often each traced process exports (the SDK's default is 5 s) */
 const EXPORT_DELAY_MS = 200;
@@ -74,7 +76,7 @@ export async function phases(options: PhasesOptions): Promise<ScenarioResult> {
     });
     try {
       const ctx: BenchContext = { ...base, stack, pool: new SubjectPool(options.worldSize, options.worldSeed) };
-      await warmUp(ctx, ctx.pool.take(5, (s) => isRich(s) && !hasAllFive(s) && !isSingleHop(s)));
+      await warmUp(ctx, ctx.pool.take(WARM_UP, (s) => isRich(s) && !hasAllFive(s) && !isSingleHop(s)));
       for (const kind of KINDS) runs.push(await tracedProfiles(ctx, kind));
     } finally {
       base.log('   stopping the traced stack (each process flushes its spans)');
