@@ -60,7 +60,7 @@ const attributesOf = (list: OtlpAttribute[] = []) => Object.fromEntries(list.map
 /** nanoseconds since the epoch (a decimal string in OTLP JSON) to ms, to the microsecond */
 const msOf = (nanos: string | number) => Number(BigInt(nanos) / 1000n) / 1000;
 
-export function flattenExport(body: OtlpExport): ReceivedSpan[] {
+function flattenExport(body: OtlpExport): ReceivedSpan[] {
   return (body.resourceSpans ?? []).flatMap((r) => {
     const service = String(attributesOf(r.resource?.attributes)['service.name'] ?? 'unknown');
     return (r.scopeSpans ?? []).flatMap((scope) =>

@@ -67,8 +67,8 @@ const CLOCK_MS = 1;
 /** The request's phases; throws when the trace lacks a span it needs (an export lost). */
 export function breakDown(spans: readonly ReceivedSpan[], endToEndMs: number): RequestPhases {
   const trace = new TraceView(spans);
-  const server = trace.one((s) => s.service === 'gateway' && s.kind === SPAN_KIND_SERVER, "the gateway's server span");
-  const execute = trace.one((s) => s.service === 'gateway' && s.name === 'gateway.execute', 'gateway.execute');
+  const server = trace.one((s) => s.service === 'gateway' && s.kind === SPAN_KIND_SERVER, 'gateway server span');
+  const execute = trace.one((s) => s.service === 'gateway' && s.name === 'gateway.execute', 'gateway.execute span');
   const plan = trace.find((s) => s.service === 'gateway' && s.name === 'gateway.plan');
   const postprocessing = trace.find((s) => s.service === 'gateway' && s.name === 'gateway.postprocessing');
   const audit = trace.find((s) => s.service === 'gateway' && s.name === 'audit commit');
@@ -114,7 +114,7 @@ function addFetch(phases: Phases, t: Omit<FetchTimes, 'critical'>): void {
  * Walked back from `endMs`: the span that ended last, then the one that ended last before that one
  * started, until none is left — the spans one waited for, one after another.
  */
-export function criticalChain(spans: readonly ReceivedSpan[], endMs: number): ReceivedSpan[] {
+function criticalChain(spans: readonly ReceivedSpan[], endMs: number): ReceivedSpan[] {
   const chain: ReceivedSpan[] = [];
   let cursor = endMs;
   for (;;) {

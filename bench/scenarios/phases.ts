@@ -51,6 +51,13 @@ const QUICK_SAMPLES = 8;
 /** how often each traced process exports (the SDK's default is 5 s) */
 const EXPORT_DELAY_MS = 200;
 
+/** one kind's requests as sent: the trace id each was sent under, the time the bench measured */
+interface TracedRun {
+  kind: Kind;
+  traced: TracedRequest[];
+  failed: number;
+}
+
 interface KindRun {
   kind: Kind;
   requests: RequestPhases[];
@@ -63,7 +70,7 @@ export async function phases(options: PhasesOptions): Promise<ScenarioResult> {
   const { base } = options;
   const ports = await findFreePorts();
   const receiver = await startOtlpReceiver(ports.traceReceiver);
-  const runs: { kind: Kind; traced: TracedRequest[]; failed: number }[] = [];
+  const runs: TracedRun[] = [];
   try {
     const stack = await startBenchStack({
       ports,
@@ -94,7 +101,7 @@ interface TracedRequest {
 }
 
 /** Cold profiles of one kind, one after another, each under a trace id of its own. */
-async function tracedProfiles(ctx: BenchContext, kind: Kind): Promise<{ kind: Kind; traced: TracedRequest[]; failed: number }> {
+async function tracedProfiles(ctx: BenchContext, kind: Kind): Promise<TracedRun> {
   const subjects = ctx.pool.take(ctx.quick ? QUICK_SAMPLES : SAMPLES, kind.accept);
   const traceIds = new Map(subjects.map((s) => [s.uscc, randomBytes(16).toString('hex')]));
   // the parent span id is the bench's request, a span no process records
@@ -104,7 +111,7 @@ async function tracedProfiles(ctx: BenchContext, kind: Kind): Promise<{ kind: Ki
   return { kind, traced: run.usccs.map((uscc, i) => ({ traceId: traceIds.get(uscc)!, ms: run.samplesMs[i] })), failed: run.failed };
 }
 
-function analyze(run: { kind: Kind; traced: TracedRequest[]; failed: number }, receiver: OtlpReceiver): KindRun {
+function analyze(run: TracedRun, receiver: OtlpReceiver): KindRun {
   const requests: RequestPhases[] = [];
   const incomplete: string[] = [];
   for (const t of run.traced) {
