@@ -23,7 +23,10 @@ import type { GatewayPlugin } from './plugin';
  * nothing.
  *
  * Only fetches whose whole input is `... on Subject { __typename uscc }` at the path of a root
- * `subject(uscc:)` field are sent early; any other plan runs as @apollo/gateway planned it.
+ * `subject(uscc:)` field are sent early, and only when every root field of the platform's fetch is
+ * such a subject; any other plan runs as @apollo/gateway planned it. Measured on two shared cores
+ * (README, Performance): 1–4 ms off a cold profile — the hop's wait mostly turns into the platform
+ * and the departments competing for the same cores.
  */
 
 type Process = GraphQLDataSourceProcessOptions<GatewayContext>;
