@@ -143,9 +143,27 @@ describe.each([
 
   it('does not ask again a companion another request is already fetching', async () => {
     const d = department();
-    const o = { ...opts(d), companion: other };
-    await Promise.all([createSectionLoader(o).load('other-k1'), createSectionLoader(o).load('k1')]);
-    expect(d.calls).toEqual([['other-k1'], ['k1']]);
+    // the first request's call is held until the second has made its own, so the companion is
+    // still under way when the second request looks for room — however busy the machine is
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const asked: string[][] = [];
+    const held = {
+      ...d,
+      fetch: async (keys: readonly string[]) => {
+        asked.push([...keys]);
+        if (asked.length === 1) await gate;
+        return d.fetch(keys);
+      },
+    };
+    const o = { ...opts(held), companion: other };
+    const first = createSectionLoader(o).load('other-k1');
+    // its batch registers the key as under way before it asks the system
+    while (asked.length === 0) await new Promise((r) => setImmediate(r));
+    await createSectionLoader(o).load('k1');
+    release();
+    await first;
+    expect(asked).toEqual([['other-k1'], ['k1']]);
   });
 
   it('leaves a companion whose record is refused to its own load, which serves its stale copy', async () => {
