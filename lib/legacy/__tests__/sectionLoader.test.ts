@@ -136,8 +136,27 @@ describe.each([
 
   it('lets a concurrent request asking for a companion join the call that carries it', async () => {
     const d = department();
-    const o = { ...opts(d), companion: other };
-    await Promise.all([createSectionLoader(o).load('k1'), createSectionLoader(o).load('other-k1')]);
+    // the call carrying the companion is held until both requests have read the cache, so the
+    // second finds it under way however the machine schedules them
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let reads = 0;
+    const counted: LegacyCache = {
+      getMany: async (keys) => {
+        const found = await store.getMany(keys);
+        reads++;
+        return found as never;
+      },
+      setMany: (entries, keep) => store.setMany(entries, keep),
+      invalidate: (keys) => store.invalidate(keys),
+    };
+    const held = { ...d, fetch: async (keys: readonly string[]) => (await gate, d.fetch(keys)) };
+    const o = { ...opts(held), cache: { ...opts(held).cache, store: counted }, companion: other };
+    const both = Promise.all([createSectionLoader(o).load('k1'), createSectionLoader(o).load('other-k1')]);
+    while (reads < 2) await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setImmediate(r));
+    release();
+    await both;
     expect(d.calls).toEqual([['k1', 'other-k1']]);
   });
 
