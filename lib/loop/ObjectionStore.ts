@@ -3,7 +3,7 @@ import type { Pool } from 'pg';
 import type { Department } from '../departments';
 import { clientError, UnreachableCaseError } from '../errors';
 import { dueAfter, isOverdue, systemClock, type Clock, type DueBasis } from './calendar';
-import { caseById, decideCase, listCases, refreshProvisionalDeadlines, type CaseTable } from './caseQueue';
+import { CaseStore, type CaseTable } from './caseQueue';
 import { inTransaction, isUniqueViolation, recordEvent, type Actor } from './loopSchema';
 
 /**
@@ -106,13 +106,12 @@ export function decide(phase: ObjectionPhase, decision: Decision): ObjectionStat
   }
 }
 
-export class ObjectionStore {
-  constructor(
-    private readonly pool: Pool,
-    private readonly clock: Clock = systemClock,
-  ) {}
+export class ObjectionStore extends CaseStore<Row, Objection, Decision, ObjectionFilter> {
+  constructor(pool: Pool, clock: Clock = systemClock) {
+    super(pool, clock, CASES, COLUMNS, 'no such objection for this handler');
+  }
 
-  private toObjection(row: Row, now: Date): Objection {
+  protected toCase(row: Row, now: Date): Objection {
     const phase = phaseOf(row);
     // a provisional deadline is counted again: the package in this process may know the year now
     const due = row.due_provisional ? dueAfter(row.filed_at, OBJECTION_WORKING_DAYS) : { dueOn: row.due_on, basis: 'STATE_COUNCIL_SCHEDULE' as const };
@@ -148,35 +147,14 @@ export class ObjectionStore {
         await recordEvent(client, { kind: 'objection', caseId: id, at: now, actor, from: null, to: 'OPEN', note: input.claim });
         return rows[0];
       });
-      return this.toObjection(row, now);
+      return this.toCase(row, now);
     } catch (e) {
       if (isUniqueViolation(e)) throw clientError('CONFLICT', `an objection to ${input.recordType} ${input.recordRef} is already open; it is answered before another is filed`);
       throw e;
     }
   }
 
-  /** provisional deadlines recounted with this process's calendar, at start (caseQueue.ts) */
-  async refreshProvisionalDeadlines(): Promise<void> {
-    await refreshProvisionalDeadlines(this.pool, CASES);
+  protected nextStatus(row: Row, decision: Decision): Objection['phase']['status'] {
+    return decide(phaseOf(row), decision);
   }
-
-
-  async byId(id: string): Promise<Objection | null> {
-    const row = await caseById<Row>(this.pool, CASES, COLUMNS, id);
-    return row ? this.toObjection(row, this.clock()) : null;
-  }
-
-  /** decides an OPEN case; a decision is final, racing decisions CONFLICT (caseQueue.ts) */
-  async decide(id: string, decision: Decision, text: string | null, actor: Actor): Promise<Objection> {
-    const now = this.clock();
-    const row = await decideCase<Row>(this.pool, CASES, COLUMNS, { id, step: (current) => decide(phaseOf(current), decision), text, actor, now, notFound: 'no such objection for this handler' });
-    return this.toObjection(row, now);
-  }
-
-  async list(filter: ObjectionFilter, first: number): Promise<Objection[]> {
-    const now = this.clock();
-    const rows = await listCases<Row>(this.pool, CASES, COLUMNS, filter, first, now);
-    return rows.map((r) => this.toObjection(r, now));
-  }
-
 }

@@ -5,7 +5,7 @@ import type { Department } from '../departments';
 import { clientError, UnreachableCaseError } from '../errors';
 import { dueAfter, isOverdue, mainlandDate, systemClock, type Clock, type DueBasis } from './calendar';
 import { insertCommitment } from './CommitmentStore';
-import { caseById, decideCase, listCases, refreshProvisionalDeadlines, type CaseTable } from './caseQueue';
+import { CaseStore, type CaseTable } from './caseQueue';
 import { inTransaction, isUniqueViolation, recordEvent, type Actor } from './loopSchema';
 
 /**
@@ -111,13 +111,12 @@ export function decideRepair(phase: RepairPhase, decision: RepairDecision): Repa
   }
 }
 
-export class RepairStore {
-  constructor(
-    private readonly pool: Pool,
-    private readonly clock: Clock = systemClock,
-  ) {}
+export class RepairStore extends CaseStore<Row, Repair, RepairDecision, RepairFilter> {
+  constructor(pool: Pool, clock: Clock = systemClock) {
+    super(pool, clock, CASES, COLUMNS, 'no such repair application for this handler');
+  }
 
-  private toRepair(row: Row, now: Date): Repair {
+  protected toCase(row: Row, now: Date): Repair {
     const phase = phaseOf(row);
     // a provisional deadline is counted again: the package in this process may know the year now
     const due = row.due_provisional ? dueAfter(row.applied_at, REPAIR_WORKING_DAYS) : { dueOn: row.due_on, basis: 'STATE_COUNCIL_SCHEDULE' as const };
@@ -159,37 +158,16 @@ export class RepairStore {
         await recordEvent(client, { kind: 'repair', caseId: id, at: now, actor, from: null, to: 'PENDING', note: input.list.id });
         return rows[0];
       });
-      return this.toRepair(row, now);
+      return this.toCase(row, now);
     } catch (e) {
       if (isUniqueViolation(e)) throw clientError('CONFLICT', `an application to repair the listing on ${input.list.name} is already open; it is decided before another is made`);
       throw e;
     }
   }
 
-  /** provisional deadlines recounted with this process's calendar, at start (caseQueue.ts) */
-  async refreshProvisionalDeadlines(): Promise<void> {
-    await refreshProvisionalDeadlines(this.pool, CASES);
+  protected nextStatus(row: Row, decision: RepairDecision): Repair['phase']['status'] {
+    return decideRepair(phaseOf(row), decision);
   }
-
-
-  async byId(id: string): Promise<Repair | null> {
-    const row = await caseById<Row>(this.pool, CASES, COLUMNS, id);
-    return row ? this.toRepair(row, this.clock()) : null;
-  }
-
-  /** decides a PENDING case; a decision is final, racing decisions CONFLICT (caseQueue.ts) */
-  async decide(id: string, decision: RepairDecision, text: string | null, actor: Actor): Promise<Repair> {
-    const now = this.clock();
-    const row = await decideCase<Row>(this.pool, CASES, COLUMNS, { id, step: (current) => decideRepair(phaseOf(current), decision), text, actor, now, notFound: 'no such repair application for this handler' });
-    return this.toRepair(row, now);
-  }
-
-  async list(filter: RepairFilter, first: number): Promise<Repair[]> {
-    const now = this.clock();
-    const rows = await listCases<Row>(this.pool, CASES, COLUMNS, filter, first, now);
-    return rows.map((r) => this.toRepair(r, now));
-  }
-
 }
 
 /** the approved repairs of many subjects in one query (a 500-bidder screen), per subject */

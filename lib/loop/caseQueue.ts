@@ -2,7 +2,7 @@ import type { Pool } from 'pg';
 import type { Department } from '../departments';
 import { WhereClause } from '../db/whereClause';
 import { clientError } from '../errors';
-import { dueAfter, mainlandDate } from './calendar';
+import { dueAfter, mainlandDate, type Clock } from './calendar';
 import { inTransaction, recordEvent, type Actor } from './loopSchema';
 
 /**
@@ -31,7 +31,7 @@ export interface CaseFilter {
 }
 
 /** the handler's queue: earliest deadline first; `overdue` as of the mainland day of `now` */
-export async function listCases<Row extends object>(pool: Pool, cases: CaseTable, columns: string, filter: CaseFilter, first: number, now: Date): Promise<Row[]> {
+async function listCases<Row extends object>(pool: Pool, cases: CaseTable, columns: string, filter: CaseFilter, first: number, now: Date): Promise<Row[]> {
   const where = new WhereClause();
   if (filter.department) where.add('department = ?', filter.department);
   if (filter.status) where.add('status = ?', filter.status);
@@ -49,7 +49,7 @@ export async function listCases<Row extends object>(pool: Pool, cases: CaseTable
  * order, its `overdue` filter and the records' `dispute.dueOn` read the stored day, so an updated
  * calendar package corrects them too, without a migration.
  */
-export async function refreshProvisionalDeadlines(pool: Pool, cases: CaseTable): Promise<void> {
+async function refreshProvisionalDeadlines(pool: Pool, cases: CaseTable): Promise<void> {
   const { rows } = await pool.query<{ id: string; opened_at: Date }>(`SELECT id, ${cases.openedAt} AS opened_at FROM ${cases.table} WHERE due_provisional`);
   for (const row of rows) {
     const due = dueAfter(row.opened_at, cases.workingDays);
@@ -58,7 +58,7 @@ export async function refreshProvisionalDeadlines(pool: Pool, cases: CaseTable):
 }
 
 /** one case's row by id, or null */
-export async function caseById<Row extends object>(pool: Pool, cases: CaseTable, columns: string, id: string): Promise<Row | null> {
+async function caseById<Row extends object>(pool: Pool, cases: CaseTable, columns: string, id: string): Promise<Row | null> {
   const { rows } = await pool.query<Row>(`SELECT ${columns} FROM ${cases.table} WHERE id = $1`, [id]);
   return rows[0] ?? null;
 }
@@ -68,7 +68,7 @@ export async function caseById<Row extends object>(pool: Pool, cases: CaseTable,
  * the status guard in the UPDATE makes racing decisions CONFLICT too. The transition is logged in
  * the same transaction.
  */
-export async function decideCase<Row extends object>(
+async function decideCase<Row extends object>(
   pool: Pool,
   cases: CaseTable,
   columns: string,
@@ -88,4 +88,50 @@ export async function decideCase<Row extends object>(
     await recordEvent(client, { kind: cases.kind, caseId: id, at: now, actor, from: cases.openStatus, to, note: text });
     return rows[0];
   });
+}
+
+/**
+ * What a case table's store does alike for objections and repairs — one case by id, the
+ * handler's queue, a final decision, the provisional deadlines recounted at start — each store
+ * adding how its case is opened, how a row reads as its case and where a decision may lead.
+ */
+export abstract class CaseStore<Row extends object, Case, Decision, Filter extends CaseFilter> {
+  protected constructor(
+    protected readonly pool: Pool,
+    protected readonly clock: Clock,
+    private readonly cases: CaseTable,
+    private readonly columns: string,
+    /** what a handler is told for a case that does not exist or is not theirs */
+    private readonly notFound: string,
+  ) {}
+
+  /** the row as the graph's case; `overdue` as of `now`, a provisional deadline counted again */
+  protected abstract toCase(row: Row, now: Date): Case;
+
+  /** the status `decision` moves the case in `row` to, or a CONFLICT when it was decided already */
+  protected abstract nextStatus(row: Row, decision: Decision): string;
+
+  /** provisional deadlines recounted with this process's calendar, at start */
+  async refreshProvisionalDeadlines(): Promise<void> {
+    await refreshProvisionalDeadlines(this.pool, this.cases);
+  }
+
+  async byId(id: string): Promise<Case | null> {
+    const row = await caseById<Row>(this.pool, this.cases, this.columns, id);
+    return row ? this.toCase(row, this.clock()) : null;
+  }
+
+  /** decides an open case; a decision is final, racing decisions CONFLICT */
+  async decide(id: string, decision: Decision, text: string | null, actor: Actor): Promise<Case> {
+    const now = this.clock();
+    const row = await decideCase<Row>(this.pool, this.cases, this.columns, { id, step: (current) => this.nextStatus(current, decision), text, actor, now, notFound: this.notFound });
+    return this.toCase(row, now);
+  }
+
+  /** the handler's queue: earliest deadline first */
+  async list(filter: Filter, first: number): Promise<Case[]> {
+    const now = this.clock();
+    const rows = await listCases<Row>(this.pool, this.cases, this.columns, filter, first, now);
+    return rows.map((r) => this.toCase(r, now));
+  }
 }
