@@ -108,21 +108,44 @@ export function useEarlyEntityFetches(): GatewayPlugin {
   };
 }
 
-/** Response name → code of each root `subject(uscc:)` field of the platform's fetch, when the code is a valid USCC. */
-function rootSubjects(fetch: FetchNode, variables: Record<string, unknown>): Map<string, string> {
-  const subjects = new Map<string, string>();
+/**
+ * The root fields of a platform fetch that may go early: its `subject` fields, or none when any
+ * other root field stands beside them (it may be refused, and a refused non-null field fails the
+ * platform's whole answer: the departments' work would be thrown away, so a client could make
+ * them work for nothing). Read once per plan: @apollo/gateway caches plans, and their fetch
+ * nodes with them, so a request of a known shape parses nothing here.
+ */
+const subjectFieldsOf = new WeakMap<FetchNode, readonly FieldNode[]>();
+
+function subjectFields(fetch: FetchNode): readonly FieldNode[] {
+  let fields = subjectFieldsOf.get(fetch);
+  if (fields === undefined) {
+    fields = readSubjectFields(fetch);
+    subjectFieldsOf.set(fetch, fields);
+  }
+  return fields;
+}
+
+function readSubjectFields(fetch: FetchNode): readonly FieldNode[] {
   // the plan carries the fetch's document only with exposeDocumentNodeInFetchNode; its text always
   const document = fetch.operationDocumentNode ?? parse(fetch.operation);
   const operation = document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
-  if (!operation || operation.operation !== 'query') return subjects;
+  if (!operation || operation.operation !== 'query') return [];
+  const fields: FieldNode[] = [];
   for (const selection of operation.selectionSet.selections) {
     if (selection.kind === Kind.FIELD && selection.name.value === '__typename') continue;
-    // Any other root field beside the subjects may be refused, and a refused non-null field
-    // fails the platform's whole answer: the departments' work would then be thrown away, so a
-    // client could make them work for nothing. Such a request waits for the platform, as planned.
-    if (selection.kind !== Kind.FIELD || selection.name.value !== 'subject') return new Map();
-    const uscc = usccArgument(selection, variables);
-    if (uscc !== undefined) subjects.set(selection.alias?.value ?? selection.name.value, uscc);
+    if (selection.kind !== Kind.FIELD || selection.name.value !== 'subject') return [];
+    fields.push(selection);
+  }
+  return fields;
+}
+
+/** Response name → code of each root `subject(uscc:)` field of the platform's fetch, when the code is a valid USCC. */
+function rootSubjects(fetch: FetchNode, variables: Record<string, unknown>): Map<string, string> {
+  const subjects = new Map<string, string>();
+  for (const field of subjectFields(fetch)) {
+    const uscc = usccArgument(field, variables);
+    if (uscc !== undefined) subjects.set(field.alias?.value ?? field.name.value, uscc);
   }
   return subjects;
 }
