@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 
@@ -33,6 +35,9 @@ export interface HaproxyOptions {
 /** Server name of replica `i` of a part, also sent back in the `x-served-by` response header. */
 export const serverName = (part: string, i: number): string => `${part}${i + 1}`;
 
+/** Answered 200 by HAProxy itself on every frontend, whatever its servers' state. */
+export const MONITOR_URI = '/_balancer/alive';
+
 export function haproxyConfig(options: HaproxyOptions): string {
   const inter = options.checkIntervalMs ?? 1000;
   const lines = [
@@ -60,6 +65,8 @@ export function haproxyConfig(options: HaproxyOptions): string {
       `frontend ${b.name}_in`,
       `  bind 127.0.0.1:${b.frontendPort}`,
       `  default_backend ${b.name}`,
+      // HAProxy answers this itself: how startHaproxy knows the port is HAProxy's, not another listener's
+      `  monitor-uri ${MONITOR_URI}`,
       '',
       `backend ${b.name}`,
       '  balance roundrobin',
@@ -95,13 +102,23 @@ export async function startHaproxy(options: HaproxyOptions, dir: string): Promis
   if (checked !== 0) throw new Error(`haproxy refused ${configFile}${checked === -1 ? ' (is haproxy installed? apt-get install haproxy)' : ''}: ${checkErr.trim()}`);
 
   const child = spawn('haproxy', ['-db', '-f', configFile], { stdio: ['ignore', 'ignore', 'pipe'] });
-  child.stderr!.on('data', (c: Buffer) => process.env.CLUSTER_DEBUG && process.stderr.write(`[haproxy] ${c}`));
+  // its last words, for the error when it stops before listening (a port taken, most often)
+  let stderrTail = '';
+  child.stderr!.on('data', (c: Buffer) => {
+    stderrTail = (stderrTail + c).slice(-2000);
+    if (process.env.CLUSTER_DEBUG) process.stderr.write(`[haproxy] ${c}`);
+  });
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   let gone = false;
   void exited.then(() => (gone = true));
+  const deadline = Date.now() + 30_000;
   for (const b of options.backends) {
-    while (!(await portOpen(b.frontendPort))) {
-      if (gone) throw new Error('haproxy exited before it was listening');
+    while (!(await balancerAnswers(b.frontendPort))) {
+      if (Date.now() > deadline) {
+        child.kill('SIGKILL');
+        throw new Error(`haproxy did not answer on ${b.frontendPort} within 30 s: ${stderrTail.trim() || '(nothing on stderr)'}`);
+      }
+      if (gone) throw new Error(`haproxy exited before it was listening on ${b.frontendPort}: ${stderrTail.trim() || '(nothing on stderr)'}`);
       await new Promise((r) => setTimeout(r, 50));
     }
   }
@@ -117,27 +134,59 @@ export async function startHaproxy(options: HaproxyOptions, dir: string): Promis
   };
 }
 
-function portOpen(port: number): Promise<boolean> {
+/** Whether HAProxy (not just anything) answers on `port`: its monitor URI, which it serves itself. */
+function balancerAnswers(port: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
+    const req = http.get({ host: '127.0.0.1', port, path: MONITOR_URI, timeout: 1000, agent: false }, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200);
     });
-    socket.once('error', () => resolve(false));
+    req.once('timeout', () => req.destroy());
+    req.once('error', () => resolve(false));
   });
 }
 
-/** `n` distinct ports free right now on 127.0.0.1 (held together while chosen, so distinct). */
+/**
+ * `n` distinct ports free right now on 127.0.0.1, held together while chosen (so distinct), taken
+ * from BELOW the kernel's ephemeral range. A port the OS handed out for `listen(0)` is back in that
+ * range the moment it is closed, and every `listen(0)` or outgoing connection on the machine (other
+ * test suites, the subgraphs started before the balancer, Redis and PostgreSQL clients) may take it
+ * before HAProxy or a restarted replica binds it; below the range only a process that asks for the
+ * very port can.
+ */
 export async function freePorts(n: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from({ length: n }, () => new Promise<net.Server>((resolve, reject) => {
-      const s = net.createServer();
-      s.once('error', reject);
-      s.listen(0, '127.0.0.1', () => resolve(s));
-    })),
-  );
-  const ports = servers.map((s) => (s.address() as net.AddressInfo).port);
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  return ports;
+  const [ephemeralLow] = ephemeralRange();
+  const low = 20000;
+  const high = Math.max(low + 1000, ephemeralLow) - 1;
+  const held: net.Server[] = [];
+  try {
+    for (let tries = 0; held.length < n; tries++) {
+      if (tries > 200 * n) throw new Error(`no ${n} free ports between ${low} and ${high}`);
+      const port = low + crypto.randomInt(high - low + 1);
+      const server = await listenOn(port);
+      if (server) held.push(server);
+    }
+    return held.map((s) => (s.address() as net.AddressInfo).port);
+  } finally {
+    await Promise.all(held.map((s) => new Promise((r) => s.close(r))));
+  }
+}
+
+function listenOn(port: number): Promise<net.Server | undefined> {
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.once('error', () => resolve(undefined));
+    s.listen(port, '127.0.0.1', () => resolve(s));
+  });
+}
+
+/** Linux's ip_local_port_range (its default where it cannot be read). */
+function ephemeralRange(): [number, number] {
+  try {
+    const [a, b] = fs.readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    if (a! > 0 && b! >= a!) return [a!, b!];
+  } catch {
+    // not Linux: the IANA dynamic range
+  }
+  return [49152, 65535];
 }
