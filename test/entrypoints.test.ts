@@ -96,10 +96,14 @@ describe('npm start', () => {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'npm-start-'));
   const started: Started[] = [];
 
-  /** a block of 20 free ports: gateway = base, subgraphs base+1…+6, stand-ins base+11…+15, database base+19 */
+  /**
+   * a block of 20 free ports: gateway = base, subgraphs base+1…+6, stand-ins base+11…+15, database
+   * base+19; below the kernel's ephemeral range (from 32768), where no listen(0) or outgoing
+   * connection elsewhere can take one between this check and the start
+   */
   async function portEnv(): Promise<Record<string, string>> {
     for (;;) {
-      const base = 20_000 + 20 * Math.floor(Math.random() * 2000);
+      const base = 20_000 + 20 * Math.floor(Math.random() * 630);
       if ((await portInUse(Array.from({ length: 20 }, (_, i) => base + i))) !== undefined) continue;
       const dir = fs.mkdtempSync(path.join(scratch, 'run-'));
       return {

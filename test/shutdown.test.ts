@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
-import net from 'node:net';
 import path from 'node:path';
 import { Pool } from 'pg';
 import { SUBGRAPHS } from '../lib/config';
+import { freePorts } from '../scripts/cluster/haproxy';
 import { startGatewayProcess } from './harness/gatewayProcess';
 import { startStack, type Stack } from './harness/stack';
 
@@ -48,19 +48,10 @@ it('finishes a request in flight, with its audit entries, refuses new ones, and 
   expect(await gateway.exited).toBe(0);
 }, 60_000);
 
-/** a loopback port nothing listens on now */
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 /** `subgraphs/tax/index.ts` as `npm start` runs it, once it listens */
 async function startTaxProcess(env: Record<string, string>): Promise<{ kill(): void; exited: Promise<number | null> }> {
-  const portBase = (await freePort()) - SUBGRAPHS.indexOf('tax') - 1;
+  const [port] = (await freePorts(1)) as [number];
+  const portBase = port - SUBGRAPHS.indexOf('tax') - 1;
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, '..', 'subgraphs', 'tax', 'index.ts')], {
     env: { ...process.env, ...env, SUBGRAPH_PORT_BASE: String(portBase) },
     stdio: ['ignore', 'pipe', 'pipe'],
