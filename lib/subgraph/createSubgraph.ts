@@ -102,7 +102,7 @@ export function createSubgraph<TLoaders>(options: SubgraphOptions<TLoaders>): Su
     resolvers: { ...SCALARS, ...options.resolvers } as GraphQLResolverMap<unknown>,
   });
   const schema = applyAuthorization(built, collectAccessPolicies(options.typeDefs));
-  const pool = createPool(config.databaseUrl);
+  const pool = createPool(config.databaseUrl, {}, { retryConnectTimeout: true });
   const redis = config.redisUrl ? createRedis(config.redisUrl, config.redisKeyPrefix) : null;
   const consentStore = new ConsentStore(pool, redis);
   const legacyCache: LegacyCache = redis ? new RedisLegacyCache(redis) : new MemoryLegacyCache();
