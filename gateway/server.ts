@@ -108,7 +108,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     supergraphSdl,
     // The supergraph carries the SPEC §4 default URLs; the configured ones win, by subgraph name.
     buildService: ({ name }) =>
-      new SubgraphDataSource({ name, url: config.subgraphUrls[name as SubgraphName] ?? '', hooks: composed.subgraph }),
+      new SubgraphDataSource({ name, url: config.subgraphUrls[name as SubgraphName] ?? '', hooks: composed.subgraph, liveness: config.subgraphProbe }),
     // the departments' fetches of a `subject(uscc:)` go out beside the platform's, not after it
     experimental_didResolveQueryPlan: sendEarlyEntityFetches,
   });

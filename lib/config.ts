@@ -67,6 +67,13 @@ export interface Config {
   /** largest request body the gateway reads (MAX_BODY_BYTES) */
   maxBodyBytes: number;
   /**
+   * how the gateway tells a hung subgraph process from a long batch (gateway/subgraphLiveness.ts):
+   * while a fetch is in flight, the subgraph's /healthz is probed every `intervalMs`
+   * (SUBGRAPH_PROBE_INTERVAL_MS) and two probes in a row unanswered within `probeTimeoutMs`
+   * (SUBGRAPH_PROBE_TIMEOUT_MS) abandon its fetches
+   */
+  subgraphProbe: { intervalMs: number; probeTimeoutMs: number };
+  /**
    * bearer token an operator's scraper presents for `GET /metrics` (METRICS_TOKEN, ≥ 32 characters);
    * unset: /metrics is not served at all
    */
@@ -231,6 +238,10 @@ export function loadConfig(env: Env = process.env): Config {
     admissionWaitMs: int(env, 'ADMISSION_WAIT_MS', 30_000, 1000, 600_000),
     rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 6000, 1, 10_000_000),
     maxBodyBytes: int(env, 'MAX_BODY_BYTES', 256 * 1024, 1024, 64 * 1024 * 1024),
+    subgraphProbe: {
+      intervalMs: int(env, 'SUBGRAPH_PROBE_INTERVAL_MS', 1000, 50, 60_000),
+      probeTimeoutMs: int(env, 'SUBGRAPH_PROBE_TIMEOUT_MS', 2000, 50, 60_000),
+    },
     metricsToken: env.METRICS_TOKEN ? secret(env, 'METRICS_TOKEN', '', false) : null,
     audit: {
       hmacKey: secret(env, 'AUDIT_HMAC_KEY', DEVELOPMENT_AUDIT_HMAC_KEY, production),

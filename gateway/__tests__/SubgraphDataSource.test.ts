@@ -103,10 +103,10 @@ describe('a subgraph fetch over HTTP (subgraphFetcher on undici.request)', () =>
   });
   afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
-  const processOn = (target: string, context = contextReceivedAt(Date.now())) =>
-    new SubgraphDataSource({ name: 'market', url: target, hooks }).process({
+  const processOn = (target: string, context = contextReceivedAt(Date.now()), name = 'platform', request: { query: string; variables: Record<string, unknown> } = { query: '{ _service { sdl } }', variables: { a: 1 } }) =>
+    new SubgraphDataSource({ name, url: target, hooks }).process({
       kind: GraphQLDataSourceRequestKind.INCOMING_OPERATION,
-      request: { query: '{ _service { sdl } }', variables: { a: 1 } },
+      request,
       incomingRequestContext: { overallCachePolicy: {} },
       context,
     } as unknown as GraphQLDataSourceProcessOptions<GatewayContext>);
@@ -133,5 +133,36 @@ describe('a subgraph fetch over HTTP (subgraphFetcher on undici.request)', () =>
 
   it('fails the fetch when the subgraph is not listening', async () => {
     await expect(processOn('http://127.0.0.1:1/graphql')).rejects.toThrow();
+  });
+
+  describe("a department's subgraph giving no answer is its department unavailable (SPEC §6), as the subgraph itself says it", () => {
+    const entities = {
+      query: 'query($representations:[_Any!]!){_entities(representations:$representations){...on Subject{__typename judicial{dishonestDebtor{caseNumber}} j2: judicial{restrictions{caseNumber}}}}}',
+      variables: { representations: [{ __typename: 'Subject', uscc: 'A' }, { __typename: 'Subject', uscc: 'B' }] },
+    };
+    const unavailable = { code: 'DEPARTMENT_UNAVAILABLE', department: 'COURT' };
+
+    it.each([
+      ['not listening', () => 'http://127.0.0.1:1/graphql'],
+      ['answering 502 (a balancer with no replica behind it)', () => ((answer = { status: 502, type: 'text/plain', body: 'no server' }), url)],
+    ])('%s: each entity’s fields null, each with DEPARTMENT_UNAVAILABLE at its path', async (_, target) => {
+      const response = await processOn(target(), contextReceivedAt(Date.now()), 'court', entities);
+      expect(response.data).toEqual({ _entities: [{ __typename: 'Subject', judicial: null, j2: null }, { __typename: 'Subject', judicial: null, j2: null }] });
+      expect(response.errors?.map((e) => [e.path, e.extensions])).toEqual([
+        [['_entities', 0, 'judicial'], unavailable],
+        [['_entities', 0, 'j2'], unavailable],
+        [['_entities', 1, 'judicial'], unavailable],
+        [['_entities', 1, 'j2'], unavailable],
+      ]);
+    });
+
+    it('a 4xx is not an absence but our own fault: it stays the error of the fetch', async () => {
+      answer = { status: 400, type: 'text/plain', body: 'bad' };
+      await expect(processOn(url, contextReceivedAt(Date.now()), 'court', entities)).rejects.toThrow('400: Bad Request');
+    });
+
+    it("the platform's absence is not a department's: its error stays the fetch's", async () => {
+      await expect(processOn('http://127.0.0.1:1/graphql', contextReceivedAt(Date.now()), 'platform', entities)).rejects.toThrow();
+    });
   });
 });

@@ -4,7 +4,7 @@ import path from 'node:path';
 import Redis from 'ioredis';
 import { TEST_REDIS_URL, createTestSchema } from './database';
 import { signDevToken, type DevTokenClaims } from '../../lib/auth/devToken';
-import { DEPARTMENTS, loadConfig, type Config, type Department } from '../../lib/config';
+import { DEPARTMENTS, SUBGRAPHS, loadConfig, type Config, type Department, type SubgraphName } from '../../lib/config';
 import type { Listening } from '../../lib/http/serveGraphQL';
 import type { Clock } from '../../lib/loop/calendar';
 import type { Subgraph } from '../../lib/subgraph/createSubgraph';
@@ -25,6 +25,8 @@ export interface StackOptions {
   env?: Record<string, string>;
   /** the gateway's own database URL (e.g. through a TcpProxy to simulate a ledger outage) */
   gatewayDatabaseUrl?(schemaUrl: string): string;
+  /** where the gateway reaches a subgraph (e.g. through a TcpProxy to hang or cut it); its own URL by default */
+  gatewaySubgraphUrl?(name: SubgraphName, url: string): string | Promise<string>;
   /** the platform's clock for its workflows' deadlines (e.g. a filing on a given day) */
   clock?: Clock;
 }
@@ -115,7 +117,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       redis.disconnect();
     }
   };
-  const gatewayConfig = options.gatewayDatabaseUrl ? { ...config, databaseUrl: options.gatewayDatabaseUrl(database.url) } : config;
+  const gatewaySubgraphUrl = options.gatewaySubgraphUrl;
+  const gatewayConfig = {
+    ...config,
+    ...(options.gatewayDatabaseUrl ? { databaseUrl: options.gatewayDatabaseUrl(database.url) } : {}),
+    ...(gatewaySubgraphUrl
+      ? { subgraphUrls: Object.fromEntries(await Promise.all(SUBGRAPHS.map(async (name) => [name, await gatewaySubgraphUrl(name, config.subgraphUrls[name])]))) as Config['subgraphUrls'] }
+      : {}),
+  };
   const gateway: Gateway = createGateway({ config: gatewayConfig });
   const { url } = await gateway.listen(0);
   const gatewayUrl = `${url}/graphql`;

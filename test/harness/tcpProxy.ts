@@ -13,6 +13,8 @@ export interface TcpProxy {
   cut(): void;
   restore(): void;
   hold(): void;
+  /** stops holding: the connections that held bytes are dropped (their bytes never delivered), new ones relay */
+  release(): void;
   /** resolves once the bytes held on one connection contain `text` */
   waitForHeld(text: string): Promise<void>;
   close(): Promise<void>;
@@ -66,6 +68,11 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     },
     hold() {
       holding = true;
+    },
+    release() {
+      holding = false;
+      for (const client of [...held.keys()]) client.destroy();
+      held.clear();
     },
     waitForHeld(text) {
       return new Promise((resolve) => {
