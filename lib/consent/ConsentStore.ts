@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type Redis from 'ioredis';
 import type { Pool, PoolClient } from 'pg';
-import { inTransaction } from '../loop/loopSchema';
+import { inTransaction } from '../db/transaction';
 import { metrics } from '../observability/metrics';
 import { ConsentCache, type CacheKey } from './consentCache';
 

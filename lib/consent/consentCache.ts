@@ -1,7 +1,7 @@
 import type Redis from 'ioredis';
 import type { Pool, PoolClient } from 'pg';
 import { UnreachableCaseError } from '../errors';
-import { inTransaction } from '../loop/loopSchema';
+import { inTransaction } from '../db/transaction';
 
 /**
  * The consent cache in Redis and its repair/trust phase (the design is ConsentStore.ts's header):

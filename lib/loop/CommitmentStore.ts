@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
 import { systemClock, type Clock } from './calendar';
-import { inTransaction, recordEvent, type Actor } from './loopSchema';
+import { inTransaction } from '../db/transaction';
+import { recordEvent, type Actor } from './loopSchema';
 
 /**
  * 信用承诺: a subject's public commitment for a scenario (e.g. before a tender), signed by the

@@ -4,7 +4,8 @@ import type { Department } from '../departments';
 import { clientError, UnreachableCaseError } from '../errors';
 import { dueAfter, isOverdue, systemClock, type Clock, type DueBasis } from './calendar';
 import { CaseStore, type CaseTable } from './caseQueue';
-import { inTransaction, isUniqueViolation, recordEvent, type Actor } from './loopSchema';
+import { inTransaction, isUniqueViolation } from '../db/transaction';
+import { recordEvent, type Actor } from './loopSchema';
 
 /**
  * 异议处理: a subject's objection to one record of a department, answered by that department's

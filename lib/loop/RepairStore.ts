@@ -6,7 +6,8 @@ import { clientError, UnreachableCaseError } from '../errors';
 import { dueAfter, isOverdue, mainlandDate, systemClock, type Clock, type DueBasis } from './calendar';
 import { insertCommitment } from './CommitmentStore';
 import { CaseStore, type CaseTable } from './caseQueue';
-import { inTransaction, isUniqueViolation, recordEvent, type Actor } from './loopSchema';
+import { inTransaction, isUniqueViolation } from '../db/transaction';
+import { recordEvent, type Actor } from './loopSchema';
 
 /**
  * 信用修复: a subject's application to be taken off a black list it is on, with a signed credit

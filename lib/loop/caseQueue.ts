@@ -3,7 +3,8 @@ import type { Department } from '../departments';
 import { WhereClause } from '../db/whereClause';
 import { clientError } from '../errors';
 import { dueAfter, mainlandDate, type Clock } from './calendar';
-import { inTransaction, recordEvent, type Actor } from './loopSchema';
+import { inTransaction } from '../db/transaction';
+import { recordEvent, type Actor } from './loopSchema';
 
 /**
  * What the loop's case tables (objections, repairs) share: a statutory deadline counted in working

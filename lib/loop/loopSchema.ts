@@ -117,24 +117,3 @@ export async function eventsOf(pool: Pool, caseId: string): Promise<LoopEvent[]>
   );
   return rows.map((r) => ({ at: r.at, actor: { id: r.actor_id, org: r.actor_org, role: r.actor_role }, from: r.from_status, to: r.to_status, note: r.note }));
 }
-
-/** runs `work` in one transaction: all of it lands or none */
-export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (e) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw e;
-  } finally {
-    client.release();
-  }
-}
-
-/** PostgreSQL's unique_violation */
-export function isUniqueViolation(e: unknown): boolean {
-  return (e as { code?: string } | null)?.code === '23505';
-}
