@@ -1,10 +1,11 @@
-import type DataLoader from 'dataloader';
+import DataLoader from 'dataloader';
 import type { Pool } from 'pg';
 import type { Config } from '../../lib/config';
 import type { Listing } from '../../lib/credit/evaluate';
 import type { RequestInfo } from '../../lib/subgraph/createSubgraph';
 import { systemClock, type Clock } from '../../lib/loop/calendar';
 import { CommitmentStore } from '../../lib/loop/CommitmentStore';
+import { eventsOf, type LoopEvent } from '../../lib/loop/loopSchema';
 import { ObjectionStore } from '../../lib/loop/ObjectionStore';
 import { RepairStore } from '../../lib/loop/RepairStore';
 import { applyForRepair, decideRepair, repair, repairs, repairTypes } from './repairs';
@@ -30,6 +31,8 @@ export interface LoopServices {
   clock: Clock;
   /** the request's subjects' black listings (a commitment's breach), batched across subjects */
   blackListings: DataLoader<string, Listing[]>;
+  /** the histories of the request's cases (objections, repairs), one query for all of them */
+  history: DataLoader<string, LoopEvent[]>;
 }
 
 export function loopServices(pool: Pool, config: Config, options: LoopOptions, request: RequestInfo): LoopServices {
@@ -41,6 +44,7 @@ export function loopServices(pool: Pool, config: Config, options: LoopOptions, r
     config,
     clock,
     blackListings: blackListingsLoader(pool, config, clock, request),
+    history: new DataLoader((ids) => eventsOf(pool, ids), { maxBatchSize: 500 }),
   };
 }
 

@@ -1,3 +1,4 @@
+import type DataLoader from 'dataloader';
 import type { GraphQLError } from 'graphql';
 import type { Consumer } from '../../lib/auth/consumer';
 import type { Config } from '../../lib/config';
@@ -5,7 +6,7 @@ import { departmentConstant, type Department } from '../../lib/departments';
 import { clientError, UnreachableCaseError } from '../../lib/errors';
 import { recordVisible } from '../../lib/loop/departmentRecords';
 import { fieldProblem, type DisputableType } from '../../lib/loop/disputableRecords';
-import { eventsOf, type LoopEvent } from '../../lib/loop/loopSchema';
+import type { LoopEvent } from '../../lib/loop/loopSchema';
 import type { Decision, Objection, ObjectionPhase, ObjectionStatus, ObjectionStore } from '../../lib/loop/ObjectionStore';
 import type { Pool } from 'pg';
 
@@ -19,7 +20,7 @@ export interface LoopContext {
   consumer: Consumer;
   requestId: string;
   pool: Pool;
-  loaders: { loop: { objections: ObjectionStore; config: Config } };
+  loaders: { loop: { objections: ObjectionStore; config: Config; history: DataLoader<string, LoopEvent[]> } };
 }
 
 /** long enough for a statement of facts; a case file is attached by reference, not pasted */
@@ -225,7 +226,7 @@ export const objectionTypes = {
     department: (o: Objection) => departmentConstant(o.department),
     status: (o: Objection) => o.phase.status,
     filedAt: (o: Objection) => o.filedAt.toISOString(),
-    history: (o: Objection, _: unknown, ctx: LoopContext): Promise<LoopEvent[]> => eventsOf(ctx.pool, o.id),
+    history: (o: Objection, _: unknown, ctx: LoopContext): Promise<LoopEvent[]> => ctx.loaders.loop.history.load(o.id),
   },
   ObjectionAccepted: { decidedAt: decidedAt },
   ObjectionCorrected: { decidedAt: decidedAt },

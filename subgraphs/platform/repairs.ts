@@ -3,7 +3,7 @@ import { departmentConstant } from '../../lib/departments';
 import { UnreachableCaseError } from '../../lib/errors';
 import { mainlandDate } from '../../lib/loop/calendar';
 import type { CommitmentStore } from '../../lib/loop/CommitmentStore';
-import { eventsOf, type LoopEvent } from '../../lib/loop/loopSchema';
+import type { LoopEvent } from '../../lib/loop/loopSchema';
 import type { Repair, RepairDecision, RepairPhase, RepairStatus, RepairStore } from '../../lib/loop/RepairStore';
 import { listViewById } from './creditViews';
 import { actorOf, badInput, checkId, decideAsHandler, forbidden, mayReadCase, queueArgs, text, type LoopContext } from './objections';
@@ -120,7 +120,7 @@ export const repairTypes = {
     status: (r: Repair) => r.phase.status,
     appliedAt: (r: Repair) => r.appliedAt.toISOString(),
     commitment: (r: Repair, _: unknown, ctx: RepairContext) => ctx.loaders.loop.commitments.byId(r.commitmentId),
-    history: (r: Repair, _: unknown, ctx: RepairContext): Promise<LoopEvent[]> => eventsOf(ctx.pool, r.id),
+    history: (r: Repair, _: unknown, ctx: RepairContext): Promise<LoopEvent[]> => ctx.loaders.loop.history.load(r.id),
   },
   RepairApproved: { decidedAt },
   RepairRefused: { decidedAt },
