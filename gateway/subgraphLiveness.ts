@@ -87,12 +87,13 @@ export class SubgraphLiveness {
     if (this.probing || ![...this.inFlight].some((f) => now - f.startedAt >= this.options.intervalMs)) return;
     this.probing = true;
     const sentAt = Date.now();
-    const alive = await this.probe();
+    const outcome = await this.probe();
     this.probing = false;
-    if (alive) {
+    if (outcome === 'alive') {
       this.missed = 0;
       return;
     }
+    if (outcome === 'unmeasured') return;
     if (this.missed++ === 0) this.silentSince = sentAt;
     if (this.missed < (this.options.misses ?? 2)) return;
     const reason = new SubgraphNotAnswering(this.options.name, Date.now() - this.silentSince);
@@ -109,20 +110,32 @@ export class SubgraphLiveness {
     if (this.inFlight.size === 0) this.idle();
   }
 
-  private async probe(): Promise<boolean> {
-    try {
-      const res = await probeAgent.request({
-        origin: new URL(this.options.healthUrl).origin,
-        path: new URL(this.options.healthUrl).pathname,
-        method: 'GET',
-        headersTimeout: this.options.probeTimeoutMs,
-        bodyTimeout: this.options.probeTimeoutMs,
-        signal: AbortSignal.timeout(this.options.probeTimeoutMs),
-      });
-      await res.body.dump();
-      return res.statusCode === 200;
-    } catch {
-      return false;
-    }
+  /**
+   * 'alive' (200), 'silent' (no 200 within the timeout, or refused), or 'unmeasured': THIS
+   * process was too busy to tell — its own timer fired late (a long merge, a GC pause), so the
+   * answer may be waiting unread in the socket. Deciding on the timer alone would abandon healthy
+   * fetches whenever the gateway itself stalls; the first version did, in a loaded test run.
+   */
+  private async probe(): Promise<'alive' | 'silent' | 'unmeasured'> {
+    const controller = new AbortController();
+    const target = new URL(this.options.healthUrl);
+    const answered = probeAgent
+      .request({ origin: target.origin, path: target.pathname, method: 'GET', signal: controller.signal })
+      .then(async (res) => {
+        await res.body.dump();
+        return res.statusCode === 200 ? ('alive' as const) : ('silent' as const);
+      })
+      .catch(() => 'silent' as const);
+    const timeout = this.options.probeTimeoutMs;
+    const due = performance.now() + timeout;
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<'silent' | 'unmeasured'>((resolve) => {
+      // setImmediate runs after the poll phase: an answer already in the socket is read first
+      timer = setTimeout(() => setImmediate(() => resolve(performance.now() - due > timeout / 2 ? 'unmeasured' : 'silent')), timeout);
+    });
+    const outcome = await Promise.race([answered, expired]);
+    clearTimeout(timer);
+    controller.abort();
+    return outcome;
   }
 }
