@@ -29,7 +29,7 @@ export interface LivenessOptions {
   intervalMs: number;
   /** a probe not answered 200 within this is a miss (SUBGRAPH_PROBE_TIMEOUT_MS) */
   probeTimeoutMs: number;
-  /** misses in a row before the fetches in flight are abandoned */
+  /** misses in a row before the fetches in flight are abandoned (3) */
   misses?: number;
 }
 
@@ -95,7 +95,7 @@ export class SubgraphLiveness {
     }
     if (outcome === 'unmeasured') return;
     if (this.missed++ === 0) this.silentSince = sentAt;
-    if (this.missed < (this.options.misses ?? 2)) return;
+    if (this.missed < (this.options.misses ?? 3)) return;
     const reason = new SubgraphNotAnswering(this.options.name, Date.now() - this.silentSince);
     let abandoned = 0;
     for (const f of this.inFlight) {

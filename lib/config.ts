@@ -69,7 +69,7 @@ export interface Config {
   /**
    * how the gateway tells a hung subgraph process from a long batch (gateway/subgraphLiveness.ts):
    * while a fetch is in flight, the subgraph's /healthz is probed every `intervalMs`
-   * (SUBGRAPH_PROBE_INTERVAL_MS) and two probes in a row unanswered within `probeTimeoutMs`
+   * (SUBGRAPH_PROBE_INTERVAL_MS) and three probes in a row unanswered within `probeTimeoutMs`
    * (SUBGRAPH_PROBE_TIMEOUT_MS) abandon its fetches
    */
   subgraphProbe: { intervalMs: number; probeTimeoutMs: number };

@@ -64,7 +64,7 @@ function expectCourtUnavailable(body: Awaited<ReturnType<Stack['query']>>['body'
   ]);
 }
 
-it('hung: the court section is DEPARTMENT_UNAVAILABLE after its process misses two probes, the rest intact', async () => {
+it('hung: the court section is DEPARTMENT_UNAVAILABLE after its process misses three probes, the rest intact', async () => {
   const subject = registered[0]!;
   court.hold();
   const startedAt = Date.now();
@@ -72,7 +72,7 @@ it('hung: the court section is DEPARTMENT_UNAVAILABLE after its process misses t
   const tookMs = Date.now() - startedAt;
   expect(r.status).toBe(200);
   expectCourtUnavailable(r.body, nameOf(subject));
-  // two probes of 1 s after the first 200 ms in flight — well inside the test's own timeout
+  // three probes of 1 s after the first 200 ms in flight — well inside the test's own timeout
   // (undici's default would have held it five minutes)
   expect(tookMs).toBeLessThan(30_000);
 });
@@ -109,9 +109,9 @@ it('a credit check with the court subgraph hung is INCOMPLETE, naming the court'
   expect(r.body.data.subject.creditCheck).toMatchObject({ verdict: 'INCOMPLETE', missingDepartments: ['COURT'] });
 });
 
-it('slow but alive: a court answering after many probes (longer than two probe timeouts) is waited for, not abandoned', async () => {
+it('slow but alive: a court answering after many probes (longer than three probe timeouts) is waited for, not abandoned', async () => {
   const subject = registered[6]!;
-  stack.standIns.court.setFaults({ latencyMs: 3 * PROBE_TIMEOUT_MS });
+  stack.standIns.court.setFaults({ latencyMs: 4 * PROBE_TIMEOUT_MS });
   const r = await stack.query(PROFILE, { variables: { u: subject.uscc }, token: government });
   expect(r.body.errors).toBeUndefined();
   expect(r.body.data.subject.judicial).not.toBeNull();

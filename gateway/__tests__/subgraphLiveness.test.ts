@@ -4,7 +4,7 @@ import { SubgraphLiveness, SubgraphNotAnswering } from '../subgraphLiveness';
 
 /**
  * The liveness watch on its own: a health route that answers keeps fetches alive however long
- * they take; one that never answers abandons them after two probes; and a gateway too busy to
+ * they take; one that never answers abandons them after three probes; and a gateway too busy to
  * read the answer in time (its own event loop blocked) is no evidence against the subgraph.
  */
 
