@@ -41,6 +41,7 @@ export const subgraphFetcher = (liveness?: SubgraphLiveness): Fetcher => async (
     watch?.done();
     throw watch?.signal.aborted ? watch.signal.reason : e;
   }
+  watch?.heard();
   const headers = new Headers();
   for (const [name, value] of Object.entries(response.headers)) {
     for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value]) headers.append(name, v);
@@ -72,7 +73,7 @@ export interface SubgraphDataSourceOptions {
   /** the plugins' onSubgraphRequest / onSubgraphResponse hooks (headers, reports read from answers) */
   hooks: ComposedPlugins['subgraph'];
   /** how the subgraph's process is watched while fetches to it are in flight (subgraphLiveness.ts) */
-  liveness?: Pick<LivenessOptions, 'intervalMs' | 'probeTimeoutMs'>;
+  liveness?: Pick<LivenessOptions, 'intervalMs' | 'silenceMs'>;
 }
 
 /**

@@ -8,12 +8,18 @@ import { logWarning } from '../lib/log';
  * open — answers nothing at all, and without this the consumer's request, its admission place and
  * its early fetches would wait for undici's five-minute header timeout.
  *
- * No fixed deadline on the fetch can tell that from honest work: a 500-subject batch on a slow
- * court may rightly take minutes. So the gateway asks the process itself: while a fetch to it has
- * been in flight for `intervalMs`, its `/healthz` is probed every `intervalMs` on a connection of
- * its own (never queued behind the busy ones), and after `misses` probes in a row unanswered
- * within `probeTimeoutMs` every fetch that was in flight since before the first of them is
- * abandoned. A busy process answers its health route between requests' work; a hung one does not.
+ * No fixed deadline on a fetch can tell that from honest work: a 500-subject batch on a slow
+ * court may rightly take minutes. Nor can a deadline on a health probe: a process saturated by
+ * three such batches answers its health route seconds late, yet answers (a first version with a
+ * 2 s probe timeout abandoned healthy batches so in a loaded test run). What a hung process cannot
+ * do is answer ANYTHING. So while fetches to a subgraph are in flight, its `/healthz` is asked
+ * every `intervalMs` (one probe outstanding at a time, on a connection of its own, never queued
+ * behind the busy ones), and every answer — a probe's 200, or any fetch's response — is heard. A
+ * fetch is abandoned once it and its subgraph have both been silent for `silenceMs`.
+ *
+ * The gateway's own stalls (a long merge, a GC pause) are not the subgraph's silence: time in
+ * which this process could not run its timers does not count, and the decision is taken only after
+ * the poll phase has read whatever answer was already waiting in a socket.
  *
  * Behind a balancer (`npm run start:cluster`) the probe reaches whichever replica is up, so a
  * fetch held by a replica that hung is bounded by the balancer's `timeout server` instead, and
@@ -23,20 +29,18 @@ import { logWarning } from '../lib/log';
 export interface LivenessOptions {
   /** the subgraph's name, for the log and the error */
   name: string;
-  /** GET this; 200 is alive */
+  /** GET this; 200 is an answer */
   healthUrl: string;
-  /** a fetch in flight this long gets the process probed, every this often (SUBGRAPH_PROBE_INTERVAL_MS) */
+  /** how often the process is asked while a fetch is in flight (SUBGRAPH_PROBE_INTERVAL_MS) */
   intervalMs: number;
-  /** a probe not answered 200 within this is a miss (SUBGRAPH_PROBE_TIMEOUT_MS) */
-  probeTimeoutMs: number;
-  /** misses in a row before the fetches in flight are abandoned (3) */
-  misses?: number;
+  /** how long a fetch and its subgraph may both stay silent before the fetch is abandoned (SUBGRAPH_SILENCE_MS) */
+  silenceMs: number;
 }
 
 /** The reason a fetch was abandoned: its subgraph's process stopped answering. */
 export class SubgraphNotAnswering extends Error {
   constructor(readonly subgraph: string, silentMs: number) {
-    super(`subgraph ${subgraph} has not answered its health route for ${silentMs} ms`);
+    super(`subgraph ${subgraph} has answered nothing for ${silentMs} ms`);
     this.name = 'SubgraphNotAnswering';
   }
 }
@@ -49,26 +53,35 @@ interface InFlight {
   startedAt: number;
 }
 
+export interface Watch {
+  signal: AbortSignal;
+  /** the subgraph answered this fetch: it is alive */
+  heard(): void;
+  /** the fetch settled, whichever way */
+  done(): void;
+}
+
 export class SubgraphLiveness {
   private readonly inFlight = new Set<InFlight>();
   private timer: NodeJS.Timeout | undefined;
-  private probing = false;
-  private missed = 0;
-  /** when the first probe of the current run of misses was sent */
-  private silentSince = 0;
+  private probe: AbortController | undefined;
+  private lastHeardAt = 0;
+  private lastTickAt = 0;
 
   constructor(private readonly options: LivenessOptions) {}
 
-  /** Registers a fetch; its signal is aborted if the process stops answering. Call `done` when it settles. */
-  watch(): { signal: AbortSignal; done(): void } {
+  /** Registers a fetch; its signal is aborted if the subgraph stops answering. */
+  watch(): Watch {
     const entry: InFlight = { controller: new AbortController(), startedAt: Date.now() };
     this.inFlight.add(entry);
     if (!this.timer) {
-      this.timer = setInterval(() => void this.tick(), this.options.intervalMs);
+      this.lastHeardAt = this.lastTickAt = Date.now();
+      this.timer = setInterval(() => this.tick(), this.options.intervalMs);
       this.timer.unref();
     }
     return {
       signal: entry.controller.signal,
+      heard: () => this.heard(),
       done: () => {
         this.inFlight.delete(entry);
         if (this.inFlight.size === 0) this.idle();
@@ -76,66 +89,57 @@ export class SubgraphLiveness {
     };
   }
 
+  private heard(): void {
+    this.lastHeardAt = Date.now();
+  }
+
   private idle(): void {
     clearInterval(this.timer);
     this.timer = undefined;
-    this.missed = 0;
+    this.probe?.abort();
+    this.probe = undefined;
   }
 
-  private async tick(): Promise<void> {
+  private tick(): void {
     const now = Date.now();
-    if (this.probing || ![...this.inFlight].some((f) => now - f.startedAt >= this.options.intervalMs)) return;
-    this.probing = true;
-    const sentAt = Date.now();
-    const outcome = await this.probe();
-    this.probing = false;
-    if (outcome === 'alive') {
-      this.missed = 0;
-      return;
-    }
-    if (outcome === 'unmeasured') return;
-    if (this.missed++ === 0) this.silentSince = sentAt;
-    if (this.missed < (this.options.misses ?? 3)) return;
-    const reason = new SubgraphNotAnswering(this.options.name, Date.now() - this.silentSince);
+    // this process could not run its timers meanwhile: that time is no one's silence
+    const stalled = now - this.lastTickAt - this.options.intervalMs;
+    if (stalled > this.options.intervalMs) this.lastHeardAt = Math.min(now, this.lastHeardAt + stalled);
+    this.lastTickAt = now;
+    if (!this.probe && [...this.inFlight].some((f) => now - f.startedAt >= this.options.intervalMs)) this.sendProbe();
+    // after the poll phase: an answer already waiting in a socket is heard first
+    setImmediate(() => this.abandonSilent());
+  }
+
+  private sendProbe(): void {
+    const probe = new AbortController();
+    this.probe = probe;
+    const target = new URL(this.options.healthUrl);
+    probeAgent
+      .request({ origin: target.origin, path: target.pathname, method: 'GET', signal: probe.signal })
+      .then(async (res) => {
+        await res.body.dump();
+        if (res.statusCode === 200) this.heard();
+      })
+      .catch(() => undefined)
+      .finally(() => {
+        if (this.probe === probe) this.probe = undefined;
+      });
+  }
+
+  private abandonSilent(): void {
+    const now = Date.now();
+    const silentMs = now - this.lastHeardAt;
+    if (silentMs < this.options.silenceMs) return;
+    const reason = new SubgraphNotAnswering(this.options.name, silentMs);
     let abandoned = 0;
     for (const f of this.inFlight) {
-      // a fetch sent after the silence began may have reached a process that is back
-      if (f.startedAt > this.silentSince) continue;
+      if (now - f.startedAt < this.options.silenceMs) continue;
       f.controller.abort(reason);
       this.inFlight.delete(f);
       abandoned++;
     }
-    logWarning({ event: 'subgraph not answering', subgraph: this.options.name, silentMs: Date.now() - this.silentSince, abandoned });
-    this.missed = 0;
+    if (abandoned > 0) logWarning({ event: 'subgraph not answering', subgraph: this.options.name, silentMs, abandoned });
     if (this.inFlight.size === 0) this.idle();
-  }
-
-  /**
-   * 'alive' (200), 'silent' (no 200 within the timeout, or refused), or 'unmeasured': THIS
-   * process was too busy to tell — its own timer fired late (a long merge, a GC pause), so the
-   * answer may be waiting unread in the socket. Deciding on the timer alone would abandon healthy
-   * fetches whenever the gateway itself stalls; the first version did, in a loaded test run.
-   */
-  private async probe(): Promise<'alive' | 'silent' | 'unmeasured'> {
-    const controller = new AbortController();
-    const target = new URL(this.options.healthUrl);
-    const answered = probeAgent
-      .request({ origin: target.origin, path: target.pathname, method: 'GET', signal: controller.signal })
-      .then(async (res) => {
-        await res.body.dump();
-        return res.statusCode === 200 ? ('alive' as const) : ('silent' as const);
-      })
-      .catch(() => 'silent' as const);
-    const timeout = this.options.probeTimeoutMs;
-    const due = performance.now() + timeout;
-    let timer: NodeJS.Timeout | undefined;
-    const expired = new Promise<'silent' | 'unmeasured'>((resolve) => {
-      // setImmediate runs after the poll phase: an answer already in the socket is read first
-      timer = setTimeout(() => setImmediate(() => resolve(performance.now() - due > timeout / 2 ? 'unmeasured' : 'silent')), timeout);
-    });
-    const outcome = await Promise.race([answered, expired]);
-    clearTimeout(timer);
-    controller.abort();
-    return outcome;
   }
 }

@@ -68,11 +68,11 @@ export interface Config {
   maxBodyBytes: number;
   /**
    * how the gateway tells a hung subgraph process from a long batch (gateway/subgraphLiveness.ts):
-   * while a fetch is in flight, the subgraph's /healthz is probed every `intervalMs`
-   * (SUBGRAPH_PROBE_INTERVAL_MS) and three probes in a row unanswered within `probeTimeoutMs`
-   * (SUBGRAPH_PROBE_TIMEOUT_MS) abandon its fetches
+   * while a fetch is in flight, the subgraph's /healthz is asked every `intervalMs`
+   * (SUBGRAPH_PROBE_INTERVAL_MS); a fetch is abandoned once it and the subgraph have both answered
+   * nothing for `silenceMs` (SUBGRAPH_SILENCE_MS)
    */
-  subgraphProbe: { intervalMs: number; probeTimeoutMs: number };
+  subgraphProbe: { intervalMs: number; silenceMs: number };
   /**
    * bearer token an operator's scraper presents for `GET /metrics` (METRICS_TOKEN, ≥ 32 characters);
    * unset: /metrics is not served at all
@@ -240,7 +240,7 @@ export function loadConfig(env: Env = process.env): Config {
     maxBodyBytes: int(env, 'MAX_BODY_BYTES', 256 * 1024, 1024, 64 * 1024 * 1024),
     subgraphProbe: {
       intervalMs: int(env, 'SUBGRAPH_PROBE_INTERVAL_MS', 1000, 50, 60_000),
-      probeTimeoutMs: int(env, 'SUBGRAPH_PROBE_TIMEOUT_MS', 2000, 50, 60_000),
+      silenceMs: int(env, 'SUBGRAPH_SILENCE_MS', 10_000, 100, 600_000),
     },
     metricsToken: env.METRICS_TOKEN ? secret(env, 'METRICS_TOKEN', '', false) : null,
     audit: {

@@ -8,8 +8,9 @@ import { startTcpProxy, type TcpProxy } from './harness/tcpProxy';
  * A department's SUBGRAPH PROCESS that gives no answer — hung with its connections open (a
  * blocked event loop, a stopped process: here a relay that holds every byte), or gone (connections
  * refused) — is that department unavailable to the consumer (SPEC §6): its section null with
- * DEPARTMENT_UNAVAILABLE naming it, the rest intact, within a few probes of its health route
- * rather than undici's five minutes. A subgraph that is slow but alive is waited for.
+ * DEPARTMENT_UNAVAILABLE naming it, the rest intact, once it has answered nothing (not even its
+ * health route) for SUBGRAPH_SILENCE_MS rather than after undici's five minutes. A subgraph that
+ * is slow but alive is waited for.
  */
 
 let stack: Stack;
@@ -20,14 +21,14 @@ let registered: Subject[];
 const nameOf = (s: Subject) => s.enterprise!.name;
 
 const PROBE_INTERVAL_MS = 200;
-// wide enough that the in-process subgraphs answer a probe in time on a loaded CI machine
-const PROBE_TIMEOUT_MS = 1000;
+/** how long a fetch and its subgraph may both be silent; the court's stand-in below takes three times as long */
+const SILENCE_MS = 1000;
 
 beforeAll(async () => {
   stack = await startStack({
     env: {
       SUBGRAPH_PROBE_INTERVAL_MS: String(PROBE_INTERVAL_MS),
-      SUBGRAPH_PROBE_TIMEOUT_MS: String(PROBE_TIMEOUT_MS),
+      SUBGRAPH_SILENCE_MS: String(SILENCE_MS),
       // the slow-but-alive case below must stay within the court's own deadline
       ...Object.fromEntries(DEPARTMENTS.map((d) => [`${departmentConstant(d)}_TIMEOUT_MS`, '20000'])),
     },
@@ -64,17 +65,13 @@ function expectCourtUnavailable(body: Awaited<ReturnType<Stack['query']>>['body'
   ]);
 }
 
-it('hung: the court section is DEPARTMENT_UNAVAILABLE after its process misses three probes, the rest intact', async () => {
+it('hung: the court section is DEPARTMENT_UNAVAILABLE once its process has answered nothing for the silence allowed, the rest intact', async () => {
   const subject = registered[0]!;
   court.hold();
-  const startedAt = Date.now();
+  // answered within jest's timeout: without the watch, undici would hold the fetch five minutes
   const r = await stack.query(PROFILE, { variables: { u: subject.uscc }, token: government });
-  const tookMs = Date.now() - startedAt;
   expect(r.status).toBe(200);
   expectCourtUnavailable(r.body, nameOf(subject));
-  // three probes of 1 s after the first 200 ms in flight — well inside the test's own timeout
-  // (undici's default would have held it five minutes)
-  expect(tookMs).toBeLessThan(30_000);
 });
 
 it('gone: a refused connection is DEPARTMENT_UNAVAILABLE too, not an internal error', async () => {
@@ -109,9 +106,9 @@ it('a credit check with the court subgraph hung is INCOMPLETE, naming the court'
   expect(r.body.data.subject.creditCheck).toMatchObject({ verdict: 'INCOMPLETE', missingDepartments: ['COURT'] });
 });
 
-it('slow but alive: a court answering after many probes (longer than three probe timeouts) is waited for, not abandoned', async () => {
+it('slow but alive: a court subgraph answering after three times the silence allowed is waited for, its probes answered meanwhile', async () => {
   const subject = registered[6]!;
-  stack.standIns.court.setFaults({ latencyMs: 4 * PROBE_TIMEOUT_MS });
+  stack.standIns.court.setFaults({ latencyMs: 3 * SILENCE_MS });
   const r = await stack.query(PROFILE, { variables: { u: subject.uscc }, token: government });
   expect(r.body.errors).toBeUndefined();
   expect(r.body.data.subject.judicial).not.toBeNull();

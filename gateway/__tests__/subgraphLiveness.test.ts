@@ -3,21 +3,25 @@ import type { AddressInfo } from 'node:net';
 import { SubgraphLiveness, SubgraphNotAnswering } from '../subgraphLiveness';
 
 /**
- * The liveness watch on its own: a health route that answers keeps fetches alive however long
- * they take; one that never answers abandons them after three probes; and a gateway too busy to
- * read the answer in time (its own event loop blocked) is no evidence against the subgraph.
+ * The liveness watch on its own, against a real health route: a subgraph that answers — even
+ * slowly, as a saturated process does — keeps its fetches however long they take; one that
+ * answers nothing has them abandoned once they and it were silent for `silenceMs`; and a gateway
+ * too busy to read (its own event loop blocked) is no evidence against the subgraph.
  */
 
 let server: http.Server;
 let healthUrl: string;
-let behaviour: 'answer' | 'hang' | 'busy-gateway' = 'answer';
+let behaviour: 'answer' | 'slow' | 'hang' | 'busy-gateway' = 'answer';
+let probes = 0;
 
 beforeAll(async () => {
   server = http.createServer((_req, res) => {
+    probes++;
     if (behaviour === 'hang') return; // accepted, never answered
+    if (behaviour === 'slow') return void setTimeout(() => res.end('{"status":"ok"}'), 150);
     if (behaviour === 'busy-gateway') {
-      // the process is the gateway's too: block it well past the probe timeout, then answer at once
-      const until = Date.now() + 400;
+      // the process is the gateway's too: block it well past the silence allowed, then answer at once
+      const until = Date.now() + 600;
       while (Date.now() < until);
     }
     res.end('{"status":"ok"}');
@@ -30,32 +34,73 @@ afterAll(async () => {
   await new Promise((r) => server.close(r));
 });
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const watcher = () => new SubgraphLiveness({ name: 'court', healthUrl, intervalMs: 50, probeTimeoutMs: 100 });
+/** waits, however long a loaded machine takes, until the server has seen `n` more probes (or the fetch was given up: no more come) */
+async function probesSeen(n: number, fetch: { signal: AbortSignal }): Promise<void> {
+  const target = probes + n;
+  while (probes < target && !fetch.signal.aborted) await new Promise((r) => setTimeout(r, 10));
+}
+const watcher = (silenceMs: number) => new SubgraphLiveness({ name: 'court', healthUrl, intervalMs: 50, silenceMs });
 
 it('keeps a fetch whose subgraph answers its probes, however long the fetch takes', async () => {
   behaviour = 'answer';
-  const fetch = watcher().watch();
-  await sleep(600);
+  const fetch = watcher(5000).watch();
+  await probesSeen(6, fetch);
   expect(fetch.signal.aborted).toBe(false);
   fetch.done();
 });
 
-it('abandons the fetches of a subgraph that answers no probe, with the reason', async () => {
-  behaviour = 'hang';
-  const liveness = watcher();
-  const fetches = [liveness.watch(), liveness.watch()];
-  await sleep(600);
-  for (const f of fetches) {
-    expect(f.signal.aborted).toBe(true);
-    expect(f.signal.reason).toBeInstanceOf(SubgraphNotAnswering);
-  }
+it('keeps a fetch whose subgraph answers every probe late, as a saturated process does, but within the silence allowed', async () => {
+  behaviour = 'slow';
+  // each answer takes three probe intervals; a per-probe deadline of one interval would have given up
+  const fetch = watcher(1000).watch();
+  await probesSeen(6, fetch);
+  expect(fetch.signal.aborted).toBe(false);
+  fetch.done();
 });
 
-it('does not count a probe its own blocked event loop could not read in time', async () => {
+it('abandons the fetches of a subgraph that answers nothing, with the reason', async () => {
+  behaviour = 'hang';
+  const liveness = watcher(200);
+  const fetches = [liveness.watch(), liveness.watch()];
+  // bounded by jest's timeout: without the watch nothing would ever abort them
+  await Promise.all(fetches.map((f) => new Promise((r) => f.signal.addEventListener('abort', r))));
+  for (const f of fetches) expect(f.signal.reason).toBeInstanceOf(SubgraphNotAnswering);
+});
+
+it("a fetch's own answer is heard like a probe's", async () => {
+  behaviour = 'hang';
+  const liveness = watcher(300);
+  const long = liveness.watch();
+  // another fetch to the same subgraph answering now and then: the process is alive
+  for (let i = 0; i < 8; i++) {
+    const other = liveness.watch();
+    await new Promise((r) => setTimeout(r, 100));
+    other.heard();
+    other.done();
+  }
+  expect(long.signal.aborted).toBe(false);
+  long.done();
+});
+
+it('does not count the time its own blocked event loop could not listen, between probes', async () => {
+  behaviour = 'answer';
+  const fetch = watcher(200).watch();
+  for (let i = 0; i < 3; i++) {
+    await probesSeen(2, fetch);
+    // a long merge or a GC pause in the gateway: three times the silence allowed, nothing read meanwhile
+    const until = Date.now() + 600;
+    while (Date.now() < until);
+  }
+  await probesSeen(2, fetch);
+  expect(fetch.signal.aborted).toBe(false);
+  fetch.done();
+});
+
+it('reads an answer that arrived while its event loop was blocked before judging the silence', async () => {
   behaviour = 'busy-gateway';
-  const fetch = watcher().watch();
-  await sleep(1500);
+  // each probe blocks this process 600 ms, three times the silence allowed
+  const fetch = watcher(200).watch();
+  await probesSeen(4, fetch);
   expect(fetch.signal.aborted).toBe(false);
   fetch.done();
 });
