@@ -23,6 +23,14 @@ const agent = new Agent({ keepAliveTimeout: 60_000, connections: 128, pipelining
  * Unlike fetch it neither follows redirects nor decodes a compressed body: our subgraphs do
  * neither, and it sends no Accept-Encoding, so only a proxy compressing unasked would break it.
  */
+/** The subgraph gave no (whole) answer: the connection failed or broke, or the liveness watch gave up on it. */
+export class SubgraphUnanswered extends Error {
+  constructor(cause: unknown) {
+    super(`no answer from the subgraph: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'SubgraphUnanswered';
+  }
+}
+
 export const subgraphFetcher = (liveness?: SubgraphLiveness): Fetcher => async (url: string, init?: FetcherRequestInit): Promise<FetcherResponse> => {
   const target = new URL(url);
   const watch = liveness?.watch();
@@ -39,14 +47,16 @@ export const subgraphFetcher = (liveness?: SubgraphLiveness): Fetcher => async (
     });
   } catch (e) {
     watch?.done();
-    throw watch?.signal.aborted ? watch.signal.reason : e;
+    throw new SubgraphUnanswered(watch?.signal.aborted ? watch.signal.reason : e);
   }
   watch?.heard();
   const headers = new Headers();
   for (const [name, value] of Object.entries(response.headers)) {
     for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value]) headers.append(name, v);
   }
-  const text = response.body.text();
+  const text = response.body.text().catch((e: unknown) => {
+    throw new SubgraphUnanswered(watch?.signal.aborted ? watch.signal.reason : e);
+  });
   // read by parseBody in every case; a body cut off is its error, not an unhandled rejection
   text.catch(() => undefined).finally(() => watch?.done());
   const status = response.statusCode;
@@ -127,10 +137,14 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   }
 }
 
-/** no answer from the subgraph: a network failure or abandoned fetch (no GraphQLError), or a 5xx */
+/**
+ * no answer from the subgraph: its connection failed or was given up (SubgraphUnanswered), or a
+ * 5xx; not an error of ours before or after the fetch (a hook, a body that is not JSON), which
+ * must not pass for a department's outage
+ */
 function unanswered(error: unknown): boolean {
-  if (!(error instanceof GraphQLError)) return true;
-  const status = (error.extensions?.response as { status?: unknown } | undefined)?.status;
+  if (error instanceof SubgraphUnanswered) return true;
+  const status = error instanceof GraphQLError ? (error.extensions?.response as { status?: unknown } | undefined)?.status : undefined;
   return typeof status === 'number' && status >= 500;
 }
 

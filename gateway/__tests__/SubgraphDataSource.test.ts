@@ -156,6 +156,11 @@ describe('a subgraph fetch over HTTP (subgraphFetcher on undici.request)', () =>
       ]);
     });
 
+    it('an answer that is not JSON is no absence either: it stays the error of the fetch, never passing for an outage', async () => {
+      answer = { status: 200, type: 'application/json', body: '{"data": ' };
+      await expect(processOn(url, contextReceivedAt(Date.now()), 'court', entities)).rejects.toThrow(SyntaxError);
+    });
+
     it('a 4xx is not an absence but our own fault: it stays the error of the fetch', async () => {
       answer = { status: 400, type: 'text/plain', body: 'bad' };
       await expect(processOn(url, contextReceivedAt(Date.now()), 'court', entities)).rejects.toThrow('400: Bad Request');
