@@ -238,10 +238,7 @@ export function loadConfig(env: Env = process.env): Config {
     admissionWaitMs: int(env, 'ADMISSION_WAIT_MS', 30_000, 1000, 600_000),
     rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 6000, 1, 10_000_000),
     maxBodyBytes: int(env, 'MAX_BODY_BYTES', 256 * 1024, 1024, 64 * 1024 * 1024),
-    subgraphProbe: {
-      intervalMs: int(env, 'SUBGRAPH_PROBE_INTERVAL_MS', 1000, 50, 60_000),
-      silenceMs: int(env, 'SUBGRAPH_SILENCE_MS', 10_000, 100, 600_000),
-    },
+    subgraphProbe: subgraphProbe(env),
     metricsToken: env.METRICS_TOKEN ? secret(env, 'METRICS_TOKEN', '', false) : null,
     audit: {
       hmacKey: secret(env, 'AUDIT_HMAC_KEY', DEVELOPMENT_AUDIT_HMAC_KEY, production),
@@ -251,6 +248,20 @@ export function loadConfig(env: Env = process.env): Config {
       DEPARTMENTS.map((d) => [d, Object.fromEntries(Object.entries(DEPARTMENT_TABLE[d].credentials).map(([option, variable]) => [option, text(env, variable, 'dev')]))]),
     ) as DepartmentCredentials,
   };
+}
+
+/**
+ * The liveness watch's two settings, checked together: a probe goes out one interval after a fetch
+ * starts and its answer is heard a moment later, so a silence of two intervals or less would
+ * abandon fetches to a healthy subgraph before any probe could be answered.
+ */
+function subgraphProbe(env: Env): Config['subgraphProbe'] {
+  const intervalMs = int(env, 'SUBGRAPH_PROBE_INTERVAL_MS', 1000, 50, 60_000);
+  const silenceMs = int(env, 'SUBGRAPH_SILENCE_MS', 10_000, 100, 600_000);
+  if (silenceMs <= 2 * intervalMs) {
+    throw new ConfigError('SUBGRAPH_SILENCE_MS', `must be more than twice SUBGRAPH_PROBE_INTERVAL_MS (${intervalMs}), got ${silenceMs}`);
+  }
+  return { intervalMs, silenceMs };
 }
 
 /** For entry points: load the config or print one line naming the variable and exit 1. */

@@ -105,6 +105,13 @@ describe('configuration', () => {
     expect(() => loadConfig({ RESPONSE_RESERVE_MS: 'soon' })).toThrow(/^RESPONSE_RESERVE_MS: /);
   });
 
+  it("refuses a subgraph silence no probe could break: at most twice the probe interval (the liveness watch's)", () => {
+    expect(loadConfig({}).subgraphProbe).toEqual({ intervalMs: 1000, silenceMs: 10_000 });
+    expect(loadConfig({ SUBGRAPH_PROBE_INTERVAL_MS: '1000', SUBGRAPH_SILENCE_MS: '2001' }).subgraphProbe.silenceMs).toBe(2001);
+    expect(() => loadConfig({ SUBGRAPH_PROBE_INTERVAL_MS: '1000', SUBGRAPH_SILENCE_MS: '1000' })).toThrow(/^SUBGRAPH_SILENCE_MS: must be more than twice SUBGRAPH_PROBE_INTERVAL_MS \(1000\), got 1000/);
+    expect(() => loadConfig({ SUBGRAPH_PROBE_INTERVAL_MS: '5000' })).toThrow(/^SUBGRAPH_SILENCE_MS: must be more than twice/);
+  });
+
   it('requires issuer and audience with a JWKS URL', () => {
     expect(() => loadConfig({ JWT_JWKS_URL: 'https://idp.example/jwks.json' })).toThrow(/^JWT_ISSUER/);
     const c = loadConfig({ JWT_JWKS_URL: 'https://idp.example/jwks.json', JWT_ISSUER: 'idp', JWT_AUDIENCE: 'credit' });
