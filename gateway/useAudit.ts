@@ -22,6 +22,8 @@ export interface AuditOptions {
   hmacKey: string;
   /** where each chain's MACed head is appended after every group commit (AUDIT_CHECKPOINT_DIR) */
   checkpointDir: string;
+  /** a commit unanswered this long (plus a little per entry) fails closed (AUDIT_COMMIT_TIMEOUT_MS) */
+  commitTimeoutMs?: number;
   /** months of entries kept; at least 6 (网络安全法) */
   retentionMonths?: number;
   /** how often partitions are created ahead and expired ones dropped */
@@ -77,7 +79,7 @@ function toEntries(outcomes: FieldOutcome[], rc: Pick<GatewayGraphQLRequestConte
 
 export function useAudit(options: AuditOptions): Audit {
   const { key, checkpoints } = ledgerProof(options);
-  const ledger = new AuditLedger({ pool: options.pool, key, checkpoints });
+  const ledger = new AuditLedger({ pool: options.pool, key, checkpoints, commitTimeoutMs: options.commitTimeoutMs });
   const retentionMonths = options.retentionMonths ?? 7;
   let timer: NodeJS.Timeout | undefined;
   const maintain = async () => {

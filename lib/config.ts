@@ -83,7 +83,7 @@ export interface Config {
    * its chain and anchors are MACed with (AUDIT_HMAC_KEY, never stored in the database) and the
    * directory outside the database where each chain's signed head is appended (AUDIT_CHECKPOINT_DIR)
    */
-  audit: { hmacKey: string; checkpointDir: string };
+  audit: { hmacKey: string; checkpointDir: string; commitTimeoutMs: number };
   /** each department's legacy credentials, from the variables its table entry names (`credentials.market.apiKey`) */
   credentials: DepartmentCredentials;
 }
@@ -243,6 +243,7 @@ export function loadConfig(env: Env = process.env): Config {
     audit: {
       hmacKey: secret(env, 'AUDIT_HMAC_KEY', DEVELOPMENT_AUDIT_HMAC_KEY, production),
       checkpointDir: path.resolve(text(env, 'AUDIT_CHECKPOINT_DIR', DEFAULT_AUDIT_CHECKPOINT_DIR)),
+      commitTimeoutMs: int(env, 'AUDIT_COMMIT_TIMEOUT_MS', 5000, 100, 120_000),
     },
     credentials: Object.fromEntries(
       DEPARTMENTS.map((d) => [d, Object.fromEntries(Object.entries(DEPARTMENT_TABLE[d].credentials).map(([option, variable]) => [option, text(env, variable, 'dev')]))]),

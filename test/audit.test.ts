@@ -190,7 +190,10 @@ describe('ledger unreachable', () => {
   beforeAll(async () => {
     const target = new URL(process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test');
     proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
-    outage = await startStack({ gatewayDatabaseUrl: (url) => url.replace(/@[^/]+\//, `@127.0.0.1:${proxy.port}/`) });
+    outage = await startStack({
+      env: { AUDIT_COMMIT_TIMEOUT_MS: '500' },
+      gatewayDatabaseUrl: (url) => url.replace(/@[^/]+\//, `@127.0.0.1:${proxy.port}/`),
+    });
   });
   afterAll(async () => {
     await outage?.stop();
@@ -209,6 +212,24 @@ describe('ledger unreachable', () => {
     expect(down.body.data.subject.finance).toBeNull();
     expect(down.body.errors).toEqual([expect.objectContaining({ path: ['subject', 'finance'], extensions: { code: 'AUDIT_UNAVAILABLE' } })]);
     proxy.restore();
+    await new Promise((r) => setTimeout(r, 1200));
+    const up = await outage.query(query, { token });
+    expect(up.body.errors).toBeUndefined();
+    expect(up.body.data.subject.finance.loanBalance).toEqual(expect.any(String));
+  });
+
+  it('hung (connections open, nothing answered: a stopped server, a silent partition): the same, not a response held until it returns', async () => {
+    const s = subjects[1];
+    const query = `{ subject(uscc: "${s.uscc}") { kind finance { loanBalance } } }`;
+    const token = await outage.token({ role: 'government', purpose: 'financial-supervision' });
+    proxy.hold();
+    // answered within jest's timeout: without a deadline on the commit it waited for the database
+    const down = await outage.query(query, { token });
+    expect(down.status).toBe(200);
+    expect(down.body.data.subject.kind).toEqual(expect.any(String));
+    expect(down.body.data.subject.finance).toBeNull();
+    expect(down.body.errors).toEqual([expect.objectContaining({ path: ['subject', 'finance'], extensions: { code: 'AUDIT_UNAVAILABLE' } })]);
+    proxy.release();
     await new Promise((r) => setTimeout(r, 1200));
     const up = await outage.query(query, { token });
     expect(up.body.errors).toBeUndefined();

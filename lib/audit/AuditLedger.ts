@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
-import type { Pool } from 'pg';
+import type { Pool, QueryConfig } from 'pg';
 import type { CheckpointStore } from './CheckpointStore';
 import { GENESIS_HASH, type AuditRecord } from './hash';
 import type { LedgerKey } from './LedgerKey';
@@ -42,7 +42,16 @@ export interface AuditLedgerOptions {
   unavailableForMs?: number;
   /** largest group committed in one statement */
   maxBatchEntries?: number;
+  /**
+   * a commit not answered within this, plus COMMIT_MS_PER_ENTRY for each entry, has failed
+   * (AUDIT_COMMIT_TIMEOUT_MS): a ledger database that hangs — stopped, or cut off without a
+   * reset — must fail closed like one that refuses, not hold every response until it returns
+   */
+  commitTimeoutMs?: number;
 }
+
+/** what a commit may take on top of `commitTimeoutMs` per entry: a 500-subject profile commits ~40,000 */
+const COMMIT_MS_PER_ENTRY = 0.2;
 
 export interface AuditLedgerStats {
   commits: number;
@@ -65,6 +74,7 @@ export class AuditLedger {
   private readonly checkpoints: CheckpointStore;
   private readonly unavailableForMs: number;
   private readonly maxBatchEntries: number;
+  private readonly commitTimeoutMs: number;
   readonly stats: AuditLedgerStats = { commits: 0, entries: 0 };
   private readonly unwatchQueue: () => void;
 
@@ -74,6 +84,7 @@ export class AuditLedger {
     this.checkpoints = options.checkpoints;
     this.unavailableForMs = options.unavailableForMs ?? 1000;
     this.maxBatchEntries = options.maxBatchEntries ?? 50_000;
+    this.commitTimeoutMs = options.commitTimeoutMs ?? 5000;
     this.unwatchQueue = watchAuditQueue(() => this.queue.reduce((n, p) => n + p.entries.length, 0));
   }
 
@@ -140,8 +151,11 @@ export class AuditLedger {
     // One JSON parameter rather than sixteen arrays: far less client-side serialization work.
     const rows = JSON.stringify(records.map((r) => toRow(r, r)));
     try {
-      await this.pool.query(
-        `WITH entries AS (
+      // pg reads query_timeout per query (client-side: the server's statement_timeout cannot fire in
+      // a server that is not running); its types know it only as a connection setting
+      const commit: QueryConfig & { query_timeout: number } = {
+        query_timeout: Math.ceil(this.commitTimeoutMs + records.length * COMMIT_MS_PER_ENTRY),
+        text: `WITH entries AS (
            INSERT INTO audit_entries (chain_id, seq, at, request_id, consumer_id, consumer_org, consumer_role, purpose,
                                       subject, field, decision, reason, consent_id, operation_name, prev_hash, hash)
            SELECT chain_id, seq, at, request_id, consumer_id, consumer_org, consumer_role, purpose,
@@ -154,8 +168,9 @@ export class AuditLedger {
          INSERT INTO audit_chains (chain_id, last_seq, last_hash, updated_at)
          SELECT $2, $3, $4, now() FROM (SELECT count(*) FROM entries) c
          ON CONFLICT (chain_id) DO UPDATE SET last_seq = EXCLUDED.last_seq, last_hash = EXCLUDED.last_hash, updated_at = EXCLUDED.updated_at`,
-        [rows, this.currentChainId, seq, head],
-      );
+        values: [rows, this.currentChainId, seq, head],
+      };
+      await this.pool.query(commit);
     } catch (e) {
       // A failed statement may still have committed (the connection dropped after COMMIT): its
       // seq numbers and head are then taken. Going on from the old head could write a second entry
