@@ -171,6 +171,21 @@ describe('the audit trail of a check', () => {
     expect(reads.every((n: { decision: string }) => n.decision === 'GRANTED')).toBe(true);
   });
 
+  it('records nothing as read from a department that did not answer: its section was never delivered', async () => {
+    const subject = freshClean(() => true);
+    stack.standIns.court.setFaults({ down: true });
+    const { id, verdict } = (await check(subject.uscc)).data.subject.creditCheck;
+    expect(verdict).toBe('INCOMPLETE');
+    const auditor = await stack.token({ role: 'auditor', org: 'audit-office' });
+    const trail = await stack.query(TRAIL, { variables: { f: { uscc: subject.uscc, consumerOrg: 'procurement-office-7' } }, token: auditor });
+    const fields = trail.body.data.auditTrail.nodes
+      .filter((n: { reason: string | null }) => n.reason?.includes(`creditCheck:${id}`))
+      .map((n: { field: string; decision: string }) => `${n.field} ${n.decision}`);
+    // the other departments' reads are there; none of the court's
+    expect(fields).toContain('Subject.taxAnswered GRANTED');
+    expect(fields.filter((f: string) => /^(Subject\.judicial|Subject\.courtAnswered|JudicialProfile\.|DishonestDebtorRecord\.|ConsumptionRestriction)/.test(f))).toEqual([]);
+  });
+
   it('records a public consumer’s refused reads as DENIED under the check id', async () => {
     const subject = subjectWhere(stack.world, (s) => listsOf(s).join() === 'tax.grade-d');
     const token = await stack.token({ role: 'public', org: 'portal-audit' });

@@ -3,6 +3,7 @@ import type { Consumer } from '../../lib/auth/consumer';
 import { collectAccessPolicies, type AccessMap } from '../../lib/authz/accessPolicies';
 import { decide } from '../../lib/authz/decide';
 import { fieldsRead } from '../../lib/credit/catalogue';
+import { departmentAnswered } from '../../lib/credit/evaluate';
 import type { CreditList } from '../../lib/credit/lists';
 import { RECORD_SETS } from '../../lib/credit/recordSets';
 import { recordsOf, type Row } from '../../lib/credit/rules';
@@ -41,25 +42,33 @@ export function mayReadList(list: CreditList, facts: CheckerFacts): boolean {
 /**
  * One read per field coordinate the check's `@requires` fetched, decided on the values as fetched
  * (a public consumer's non-A tax grade is DENIED, as the tax subgraph refused it): what the ledger
- * records as if the consumer had selected those fields.
+ * records as if the consumer had selected those fields. A department that did not answer delivered
+ * nothing to record as GRANTED (its section was null with DEPARTMENT_UNAVAILABLE, the check
+ * INCOMPLETE); a refusal is recorded all the same, being the consumer's, not the department's.
  */
 export function checkReads(lists: readonly CreditList[], data: Row, facts: CheckerFacts, checkId: string): CheckRead[] {
   const reads = new Map<string, CheckRead>();
-  const note = (field: string, decision: ReturnType<typeof decide> | null) => {
+  const note = (field: string, decision: ReturnType<typeof decide> | null, delivered: boolean) => {
+    const denied = decision !== null && !decision.granted;
+    if (!denied && !delivered) return;
     const seen = reads.get(field);
     if (seen?.decision === 'DENIED') return;
-    reads.set(field, { checkId, subject: facts.subject, field, decision: decision && !decision.granted ? 'DENIED' : 'GRANTED', code: decision && !decision.granted ? decision.code : null });
+    reads.set(field, { checkId, subject: facts.subject, field, decision: denied ? 'DENIED' : 'GRANTED', code: denied ? decision.code : null });
   };
-  for (const department of new Set(lists.map((l) => l.department))) note(`Subject.${department}Answered`, granted(`Subject.${department}Answered`, facts, undefined));
+  for (const department of new Set(lists.map((l) => l.department))) {
+    const answered = `Subject.${department}Answered`;
+    note(answered, granted(answered, facts, undefined), departmentAnswered(data, department));
+  }
   for (const list of lists) {
+    const delivered = list.rules.every((r) => departmentAnswered(data, RECORD_SETS[r.records].department));
     for (const read of fieldsRead(list)) {
       const rule = list.rules.find((r) => read.coordinate.startsWith(`${RECORD_SETS[r.records].recordType}.`));
       if (!rule) {
-        note(read.coordinate, granted(read.coordinate, facts, undefined));
+        note(read.coordinate, granted(read.coordinate, facts, undefined), delivered);
         continue;
       }
       // a record field is read only where there are records
-      for (const row of recordsOf(data, rule)?.rows ?? []) note(read.coordinate, granted(read.coordinate, facts, row));
+      for (const row of recordsOf(data, rule)?.rows ?? []) note(read.coordinate, granted(read.coordinate, facts, row), delivered);
     }
   }
   return [...reads.values()];
