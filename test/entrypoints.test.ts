@@ -117,6 +117,16 @@ describe('npm start', () => {
     }
   }
 
+  it('is the command this test runs: plain node with the tsx loader, not the tsx CLI', () => {
+    // The tsx CLI relays a signal to its child and SIGKILLs it unless the child acknowledges within
+    // 30 ms: a busy start.ts was killed before it could stop its services (own process groups,
+    // so a terminal's Ctrl-C reaches only it), and they kept the ports — a new user's next
+    // `npm start` then refused to run. Plain node gets the signal itself.
+    const scripts = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts;
+    expect(scripts.start).toBe('node --import tsx scripts/start.ts');
+    expect(scripts['start:cluster']).toBe('node --import tsx scripts/cluster.ts');
+  });
+
   function npmStart(env: Record<string, string>): Started {
     const { DATABASE_URL: _db, REDIS_URL: _redis, ...inherited } = process.env;
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/start.ts')], {
