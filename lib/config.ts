@@ -66,6 +66,10 @@ export interface Config {
   rateLimitPerMinute: number;
   /** largest request body the gateway reads (MAX_BODY_BYTES) */
   maxBodyBytes: number;
+  /** where `npm start` serves the embedded PGlite when DATABASE_URL is unset (EMBEDDED_DB_PORT) */
+  embeddedDbPort: number;
+  /** every service's pino level (LOG_LEVEL) */
+  logLevel: (typeof LOG_LEVELS)[number];
   /**
    * how the gateway tells a hung subgraph process from a long batch (gateway/subgraphLiveness.ts):
    * while a fetch is in flight, the subgraph's /healthz is asked every `intervalMs`
@@ -99,6 +103,9 @@ export const DEFAULT_JWT_AUDIENCE = 'credit-graph';
 
 type Env = Record<string, string | undefined>;
 
+/** pino's levels (LOG_LEVEL) */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
 function int(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
@@ -131,6 +138,13 @@ function secret(env: Env, name: string, fallback: string, production: boolean): 
   }
   if (raw.length < 32) throw new ConfigError(name, `must be at least 32 characters, got ${raw.length}`);
   return raw;
+}
+
+function oneOf<T extends string>(env: Env, name: string, fallback: T, allowed: readonly T[]): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) throw new ConfigError(name, `must be one of ${allowed.join(', ')}, got ${JSON.stringify(raw.slice(0, 40))}`);
+  return raw as T;
 }
 
 function text(env: Env, name: string, fallback: string): string {
@@ -238,6 +252,8 @@ export function loadConfig(env: Env = process.env): Config {
     admissionWaitMs: int(env, 'ADMISSION_WAIT_MS', 30_000, 1000, 600_000),
     rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 6000, 1, 10_000_000),
     maxBodyBytes: int(env, 'MAX_BODY_BYTES', 256 * 1024, 1024, 64 * 1024 * 1024),
+    embeddedDbPort: int(env, 'EMBEDDED_DB_PORT', 4099, 1, 65535),
+    logLevel: oneOf(env, 'LOG_LEVEL', 'info', LOG_LEVELS),
     subgraphProbe: subgraphProbe(env),
     metricsToken: env.METRICS_TOKEN ? secret(env, 'METRICS_TOKEN', '', false) : null,
     audit: {

@@ -1,4 +1,5 @@
 import pino, { type DestinationStream, type Level } from 'pino';
+import { LOG_LEVELS } from './config';
 import { currentScope } from './observability/requestScope';
 import { activeTraceId } from './observability/spans';
 
@@ -26,7 +27,8 @@ let destination: DestinationStream = STDERR;
 
 export const logger = pino(
   {
-    level: process.env.LOG_LEVEL ?? 'info',
+    // checked at start with the rest of the configuration (one line naming it); an unknown one never reaches pino
+    level: (LOG_LEVELS as readonly string[]).includes(process.env.LOG_LEVEL ?? '') ? process.env.LOG_LEVEL! : 'info',
     base: { pid: process.pid },
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },

@@ -18,8 +18,7 @@ async function main(): Promise<number> {
   let url = config.databaseUrl;
   let embedded: EmbeddedPostgres | undefined;
   if (!url) {
-    const port = Number(process.env.EMBEDDED_DB_PORT ?? 4099);
-    const running = `postgres://postgres@127.0.0.1:${port}/postgres?sslmode=disable`;
+    const running = `postgres://postgres@127.0.0.1:${config.embeddedDbPort}/postgres?sslmode=disable`;
     const probe = new Pool({ connectionString: running, max: 1, connectionTimeoutMillis: 1000 });
     try {
       await probe.query('SELECT 1');

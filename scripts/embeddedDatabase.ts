@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { loadConfigOrExit } from '../lib/config';
 import { startEmbeddedPostgres } from '../lib/db/embeddedPostgres';
 import { ROOT } from './processes';
 
@@ -7,11 +8,7 @@ import { ROOT } from './processes';
  * from EMBEDDED_DB_DIR (the benchmarks use a fresh directory: PGlite is single-process, and a
  * running `npm start` holds ./data/pglite).
  */
-const port = Number(process.env.EMBEDDED_DB_PORT ?? 4099);
-if (!Number.isInteger(port) || port < 0 || port > 65535) {
-  process.stderr.write(`configuration error: EMBEDDED_DB_PORT: must be a port number, got ${JSON.stringify(process.env.EMBEDDED_DB_PORT)}\n`);
-  process.exit(1);
-}
+const port = loadConfigOrExit().embeddedDbPort;
 const dataDir = process.env.EMBEDDED_DB_DIR || path.join(ROOT, 'data', 'pglite');
 startEmbeddedPostgres({ dataDir, port })
   .then((db) => {

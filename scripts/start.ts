@@ -15,7 +15,7 @@ const PORT_VARIABLES = 'PORT/SUBGRAPH_PORT_BASE/LEGACY_PORT_BASE/EMBEDDED_DB_POR
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const env: Record<string, string | undefined> = { ...process.env };
-  const embeddedDbPort = config.databaseUrl ? undefined : Number(process.env.EMBEDDED_DB_PORT ?? 4099);
+  const embeddedDbPort = config.databaseUrl ? undefined : config.embeddedDbPort;
   // Every port before anything starts: a second `npm start` must stop here, not find the first
   // one's services answering and call itself ready.
   const taken = await portInUse([

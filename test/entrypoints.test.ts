@@ -117,6 +117,14 @@ describe('npm start', () => {
     }
   }
 
+  it('refuses a bad setting its services read before starting any of them, in one line naming it', async () => {
+    for (const [name, value] of [['LOG_LEVEL', 'loud'], ['EMBEDDED_DB_PORT', 'abc']]) {
+      const r = await tsx('scripts/start.ts', [], { [name]: value });
+      expect(r.code).toBe(1);
+      expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(new RegExp(`^configuration error: ${name}: `))]);
+    }
+  });
+
   it('is the command this test runs: plain node with the tsx loader, not the tsx CLI', () => {
     // The tsx CLI relays a signal to its child and SIGKILLs it unless the child acknowledges within
     // 30 ms: a busy start.ts was killed before it could stop its services (own process groups,

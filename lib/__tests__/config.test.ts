@@ -105,6 +105,14 @@ describe('configuration', () => {
     expect(() => loadConfig({ RESPONSE_RESERVE_MS: 'soon' })).toThrow(/^RESPONSE_RESERVE_MS: /);
   });
 
+  it('checks the log level and the embedded database port with the rest, naming them (npm start read them only in its children)', () => {
+    expect(loadConfig({}).logLevel).toBe('info');
+    expect(loadConfig({ LOG_LEVEL: 'debug' }).logLevel).toBe('debug');
+    expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(/^LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent, got "loud"/);
+    expect(loadConfig({}).embeddedDbPort).toBe(4099);
+    expect(() => loadConfig({ EMBEDDED_DB_PORT: 'abc' })).toThrow(/^EMBEDDED_DB_PORT: must be a whole number from 1 to 65535/);
+  });
+
   it("refuses a subgraph silence no probe could break: at most twice the probe interval (the liveness watch's)", () => {
     expect(loadConfig({}).subgraphProbe).toEqual({ intervalMs: 1000, silenceMs: 10_000 });
     expect(loadConfig({ SUBGRAPH_PROBE_INTERVAL_MS: '1000', SUBGRAPH_SILENCE_MS: '2001' }).subgraphProbe.silenceMs).toBe(2001);
