@@ -61,7 +61,8 @@ function limitMessage(armorMessage: string): string {
 
 /**
  * The two limits enforced before this plugin runs, re-coded for formatError: the parser's token
- * limit (a syntax error) and graphql-js's introspection nesting rule (a validation error).
+ * limit (a syntax error) and graphql-js's introspection nesting rule (a validation error); and
+ * production's refusal of introspection, in our words rather than Apollo Server's advice.
  */
 export function limitRefusal(formatted: GraphQLFormattedError, limits: QueryLimits = DEFAULT_QUERY_LIMITS): GraphQLFormattedError | null {
   // graphql-js 16 spells it "more that"
@@ -72,6 +73,10 @@ export function limitRefusal(formatted: GraphQLFormattedError, limits: QueryLimi
     return refusal(
       'introspection list depth reaches 3, over the limit of 2 (fields, inputFields, interfaces and possibleTypes nested in one another)',
     );
+  }
+  // Apollo's own wording tells a client which server this is and how it is configured
+  if (formatted.extensions?.code === 'GRAPHQL_VALIDATION_FAILED' && formatted.message.startsWith('GraphQL introspection is not allowed by Apollo Server')) {
+    return { message: 'Introspection is off in production (NODE_ENV=production); schema/REFERENCE.md describes the graph', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } };
   }
   return null;
 }
