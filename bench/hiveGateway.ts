@@ -2,7 +2,7 @@ import http from 'node:http';
 import { createGatewayRuntime } from '@graphql-hive/gateway';
 import { INTERNAL_TOKEN_HEADER } from '../lib/auth/internalToken';
 import { SUBGRAPHS, loadConfigOrExit, type Config } from '../lib/config';
-import { listenPortOrExit, peerInternalToken } from './lib/peerGateway';
+import { listenPortOrExit, peerInternalToken, runPeer } from './lib/peerGateway';
 import { SUPERGRAPH_FILE } from './lib/profileQuery';
 
 /**
@@ -37,7 +37,7 @@ function transportEntries(config: Config, internalToken: string) {
   );
 }
 
-async function main(): Promise<void> {
+runPeer('hive gateway', async () => {
   const config = loadConfigOrExit();
   const port = listenPortOrExit('HIVE_GATEWAY_PORT');
   const internalToken = await peerInternalToken(config.internalTokenSecret);
@@ -49,17 +49,11 @@ async function main(): Promise<void> {
   });
   const server = http.createServer(gateway);
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  process.stdout.write(`hive gateway serving at http://127.0.0.1:${port}${gateway.graphqlEndpoint}\n`);
-  const stop = async () => {
-    server.close();
-    await gateway.dispose();
-    process.exit(0);
+  return {
+    url: `http://127.0.0.1:${port}${gateway.graphqlEndpoint}`,
+    async stop() {
+      server.close();
+      await gateway.dispose();
+    },
   };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
-}
-
-main().catch((e) => {
-  process.stderr.write(`hive gateway failed to start: ${(e as Error).message}\n`);
-  process.exit(1);
 });

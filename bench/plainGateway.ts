@@ -5,7 +5,7 @@ import { startStandaloneServer } from '@apollo/server/standalone';
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { INTERNAL_TOKEN_HEADER } from '../lib/auth/internalToken';
 import { loadConfigOrExit, type SubgraphName } from '../lib/config';
-import { listenPortOrExit, peerInternalToken } from './lib/peerGateway';
+import { listenPortOrExit, peerInternalToken, runPeer } from './lib/peerGateway';
 
 /**
  * The baseline of SPEC §9.3: a plain `@apollo/gateway` + `@apollo/server` (standalone, defaults)
@@ -30,7 +30,7 @@ class InternalTokenDataSource extends RemoteGraphQLDataSource {
   }
 }
 
-async function main(): Promise<void> {
+runPeer('plain gateway', async () => {
   const config = loadConfigOrExit();
   const port = listenPortOrExit('PLAIN_GATEWAY_PORT');
   // Like our gateway: no usage metrics to Apollo, no cloud metadata probes.
@@ -44,16 +44,5 @@ async function main(): Promise<void> {
   });
   const server = new ApolloServer({ gateway });
   const { url } = await startStandaloneServer(server, { listen: { port, host: '127.0.0.1' } });
-  process.stdout.write(`plain gateway serving at ${url}\n`);
-  const stop = async () => {
-    await server.stop();
-    process.exit(0);
-  };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
-}
-
-main().catch((e) => {
-  process.stderr.write(`plain gateway failed to start: ${(e as Error).message}\n`);
-  process.exit(1);
+  return { url, stop: () => server.stop() };
 });

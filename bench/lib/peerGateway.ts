@@ -35,3 +35,30 @@ const PEER_TOKEN_TTL_SECONDS = 24 * 3600;
 export function peerInternalToken(secret: string): Promise<string> {
   return signInternalToken({ consumer: BENCH_CONSUMER }, secret, PEER_TOKEN_TTL_SECONDS);
 }
+
+export interface RunningPeer {
+  /** its GraphQL endpoint, printed once it listens (the bench waits for that line) */
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * A peer's entry point: starts it, prints `<name> serving at <url>`, stops it on SIGTERM or
+ * SIGINT, and on a failed start prints one line and exits 1.
+ */
+export function runPeer(name: string, start: () => Promise<RunningPeer>): void {
+  start()
+    .then((peer) => {
+      process.stdout.write(`${name} serving at ${peer.url}\n`);
+      const stop = async () => {
+        await peer.stop();
+        process.exit(0);
+      };
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
+    })
+    .catch((e) => {
+      process.stderr.write(`${name} failed to start: ${(e as Error).message}\n`);
+      process.exit(1);
+    });
+}
