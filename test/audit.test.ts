@@ -200,36 +200,23 @@ describe('ledger unreachable', () => {
     await proxy?.close();
   });
 
-  it('serves PUBLIC fields and refuses every other class with AUDIT_UNAVAILABLE, then recovers', async () => {
-    const s = subjects[0];
+  // refused: connections cut and refused; hung: connections open, nothing answered (a stopped
+  // server, a silent partition), answered within jest's timeout only by the commit's own deadline
+  it.each([
+    { outage: 'refused', start: () => proxy.cut(), end: () => proxy.restore(), subject: 0 },
+    { outage: 'hung', start: () => proxy.hold(), end: () => proxy.release(), subject: 1 },
+  ])('$outage: serves PUBLIC fields and refuses every other class with AUDIT_UNAVAILABLE, then recovers', async ({ start, end, subject }) => {
+    const s = subjects[subject]!;
     const query = `{ subject(uscc: "${s.uscc}") { kind region { name } finance { loanBalance } } }`;
     const token = await outage.token({ role: 'government', purpose: 'financial-supervision' });
-    proxy.cut();
+    start();
     const down = await outage.query(query, { token });
     expect(down.status).toBe(200);
     expect(down.body.data.subject.kind).toEqual(expect.any(String));
     expect(down.body.data.subject.region.name).toEqual(expect.any(String));
     expect(down.body.data.subject.finance).toBeNull();
     expect(down.body.errors).toEqual([expect.objectContaining({ path: ['subject', 'finance'], extensions: { code: 'AUDIT_UNAVAILABLE' } })]);
-    proxy.restore();
-    await new Promise((r) => setTimeout(r, 1200));
-    const up = await outage.query(query, { token });
-    expect(up.body.errors).toBeUndefined();
-    expect(up.body.data.subject.finance.loanBalance).toEqual(expect.any(String));
-  });
-
-  it('hung (connections open, nothing answered: a stopped server, a silent partition): the same, not a response held until it returns', async () => {
-    const s = subjects[1];
-    const query = `{ subject(uscc: "${s.uscc}") { kind finance { loanBalance } } }`;
-    const token = await outage.token({ role: 'government', purpose: 'financial-supervision' });
-    proxy.hold();
-    // answered within jest's timeout: without a deadline on the commit it waited for the database
-    const down = await outage.query(query, { token });
-    expect(down.status).toBe(200);
-    expect(down.body.data.subject.kind).toEqual(expect.any(String));
-    expect(down.body.data.subject.finance).toBeNull();
-    expect(down.body.errors).toEqual([expect.objectContaining({ path: ['subject', 'finance'], extensions: { code: 'AUDIT_UNAVAILABLE' } })]);
-    proxy.release();
+    end();
     await new Promise((r) => setTimeout(r, 1200));
     const up = await outage.query(query, { token });
     expect(up.body.errors).toBeUndefined();
