@@ -64,7 +64,9 @@ function prefixLines(name: string, stream: NodeJS.ReadableStream | null, out: No
 }
 
 export function startService(spec: ServiceSpec, options: StartOptions = {}): RunningService {
-  const profile = process.env.CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.CPU_PROF_DIR}`, `--cpu-prof-name=${spec.name}.cpuprofile`] : [];
+  // a folder per service, Node's own file names: the tsx loader's worker thread writes a profile
+  // too, and under one fixed name it overwrote the main thread's (CPU.<date>.<pid>.0.<n>.cpuprofile)
+  const profile = process.env.CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${path.join(process.env.CPU_PROF_DIR, spec.name)}`] : [];
   const child = spawn(process.execPath, [...(spec.nodeArgs ?? []), ...profile, '--import', 'tsx', path.join(ROOT, spec.entry), ...(spec.args ?? [])], {
     cwd: ROOT,
     env: { ...process.env, ...spec.env },
