@@ -96,6 +96,26 @@ describe('StandIn frame', () => {
     expect(await admin(standIn, 'stats')).toEqual({ requests: 3, keys: 4 });
   });
 
+  it("answers its latency after the request arrived, its own work inside that time rather than on top of it", async () => {
+    // a system whose record takes 400 ms to prepare, answering at 600 ms: 600 ms, not 1,000
+    standIn = createStandIn({
+      name: 'slow-work',
+      latencyMs: 600,
+      handle: async () => {
+        await new Promise((r) => setTimeout(r, 400));
+        return { status: 200, body: 'record' };
+      },
+      failure: () => ({ status: 500, body: 'department failure' }),
+    });
+    await standIn.listen(0);
+    const startedAt = performance.now();
+    const response = await fetch(`${standIn.url}/record`);
+    const tookMs = performance.now() - startedAt;
+    expect(await response.text()).toBe('record');
+    expect(tookMs).toBeGreaterThanOrEqual(590);
+    expect(tookMs).toBeLessThan(950);
+  });
+
   it('releases an admitted request whose client gave up before the answer', async () => {
     let released: () => number;
     ({ standIn, released } = echoStandIn({ latencyMs: 400, maxInFlight: 1 }));
