@@ -64,6 +64,9 @@ export interface SectionLoaderOptions<K, T> {
 
 export type SectionLoader<K, T> = DataLoader<K, Fetched<T>, K>;
 
+/** longest a fetched answer is shared with later requests while its cache write is unanswered */
+const CACHE_WRITE_JOIN_MS = 1000;
+
 /** Fetches under way in this process, by cache key: concurrent requests share one legacy call. */
 const inFlight = new Map<string, Promise<Fetched<unknown>>>();
 
@@ -193,7 +196,7 @@ export function createSectionLoader<K, T>(options: SectionLoaderOptions<K, T>): 
     // Register this request's fetches before starting them, so concurrent requests join them.
     let settle!: (answers: (Fetched<T> | Error)[]) => void;
     const batchDone = new Promise<(Fetched<T> | Error)[]>((r) => (settle = r));
-    fetchKeys.forEach((ckey, j) => {
+    const registered = fetchKeys.map((ckey, j) => {
       const p = batchDone.then((answers) => {
         const a = answers[j];
         if (a instanceof Error) throw a;
@@ -201,10 +204,16 @@ export function createSectionLoader<K, T>(options: SectionLoaderOptions<K, T>): 
       });
       p.catch(() => undefined);
       inFlight.set(ckey, p as Promise<Fetched<unknown>>);
+      return p;
     });
     const fetched = toFetch.length > 0 ? await fetchAll(toFetch) : [];
     settle(fetched);
-    fetchKeys.forEach((ckey) => inFlight.delete(ckey));
+    const forget = (failedOnly: boolean) =>
+      fetchKeys.forEach((ckey, j) => {
+        if (inFlight.get(ckey) === registered[j] && (!failedOnly || fetched[j] instanceof Error)) inFlight.delete(ckey);
+      });
+    // a failed key is not cached: the next request asks again at once
+    forget(true);
 
     const toStore: { key: string; answer: { value: T | null; fetchedAt: number } }[] = [];
     const toCache = (key: K, answer: Fetched<T>) => toStore.push({ key: cacheKey(key), answer: { value: answer.value, fetchedAt: Date.parse(answer.fetchedAt) } });
@@ -218,7 +227,13 @@ export function createSectionLoader<K, T>(options: SectionLoaderOptions<K, T>): 
       }
     });
     for (const { key, answer } of keepCompanions(companions, fetched.slice(misses.length))) toCache(key, answer);
-    await c.store.setMany(toStore, c.maxStaleSeconds);
+    // Written behind the answer: no consumer waits for the cache (a Redis round trip on every
+    // department's critical path). Until it is written, a request in this process asking for the
+    // same keys joins this settled fetch rather than finding the cache not yet written; a write
+    // that never answers (Redis hung) holds them no longer than CACHE_WRITE_JOIN_MS.
+    const written = () => forget(false);
+    c.store.setMany(toStore, c.maxStaleSeconds).then(written, written);
+    setTimeout(written, CACHE_WRITE_JOIN_MS).unref();
     await Promise.all(
       awaiting.map(async ({ index, promise }) => {
         try {

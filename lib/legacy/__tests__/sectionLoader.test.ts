@@ -75,6 +75,44 @@ describe('companions', () => {
   });
 });
 
+describe('a cache write', () => {
+  /** a cache that never has the key and whose writes never answer (Redis hung mid-write) */
+  function hungWrites() {
+    const writes: string[][] = [];
+    const store: LegacyCache = {
+      getMany: async (ks) => ks.map(() => undefined),
+      setMany: (entries) => {
+        writes.push(entries.map((e) => e.key));
+        return new Promise<void>(() => undefined);
+      },
+      invalidate: async () => undefined,
+    };
+    return { store, writes };
+  }
+
+  it('is not waited for by the answer, and a request meanwhile joins the fetch instead of asking the system again', async () => {
+    const d = department();
+    const { store, writes } = hungWrites();
+    const o = { department: 'market' as const, maxBatchSize: 10, fetch: d.fetch, cache: { store, namespace: 'behind', ttlSeconds: 60, maxStaleSeconds: 3600 } };
+    const first = await createSectionLoader(o).load('k1');
+    expect(first).toMatchObject({ value: { name: 'value of k1' }, stale: false });
+    expect(writes).toEqual([['behind:k1']]);
+    const second = await createSectionLoader(o).load('k1');
+    expect(second).toEqual(first);
+    expect(d.calls).toEqual([['k1']]);
+  });
+
+  it('that never answers stops holding the key after a second: the next request asks the system', async () => {
+    const d = department();
+    const { store } = hungWrites();
+    const o = { department: 'market' as const, maxBatchSize: 10, fetch: d.fetch, cache: { store, namespace: 'hung', ttlSeconds: 60, maxStaleSeconds: 3600 } };
+    await createSectionLoader(o).load('k1');
+    await new Promise((r) => setTimeout(r, 1100));
+    await createSectionLoader(o).load('k1');
+    expect(d.calls).toEqual([['k1'], ['k1']]);
+  });
+});
+
 describe.each([
   ['in-process', () => new MemoryLegacyCache()],
   ['Redis', () => new RedisLegacyCache(new Redis(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379', { keyPrefix: `test:${randomUUID()}:` }))],
