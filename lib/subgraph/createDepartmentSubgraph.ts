@@ -3,6 +3,7 @@ import type { DocumentNode } from 'graphql';
 import type { LegacyCache } from '../cache/LegacyCache';
 import type { Config, Department, DepartmentPolicy } from '../config';
 import type { LegacyClientOptions } from '../legacy/LegacyClient';
+import { withDisputePrefetch } from '../loop/disputes';
 import { createSubgraph, type Subgraph, type SubgraphContext } from './createSubgraph';
 
 /**
@@ -39,7 +40,7 @@ export function createDepartmentSubgraph<TClient extends DepartmentClient, TLoad
   const subgraph = createSubgraph({
     name,
     typeDefs: options.typeDefs,
-    resolvers: options.resolvers,
+    resolvers: withDisputePrefetch(name, options.resolvers),
     config,
     createLoaders: (_request, { legacyCache }) => options.createLoaders(client, { store: legacyCache, policy }),
     onStop: () => client.close(),
