@@ -32,6 +32,8 @@ export interface Figure {
   /** null: informational, no target */
   met: boolean | null;
   note?: string;
+  /** for a target not met: the measured reason, and what was tried (issue 13) */
+  whyNotMet?: string;
 }
 
 /** Latency percentiles of one series, for the chart. */

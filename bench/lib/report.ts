@@ -82,6 +82,10 @@ export function writeResults(results: ScenarioResult[], info: RunInfo): { json: 
     ...figures.filter((f) => f.note).map((f) => `- \`${f.id}\`: ${f.note}`),
     '',
   ];
+  const explained = figures.filter((f) => f.met === false && f.whyNotMet);
+  if (explained.length) {
+    lines.push('## Targets not met: the measured reason, and what was tried', '', ...explained.map((f) => `- \`${f.id}\`: ${f.whyNotMet}`), '');
+  }
   if (info.failures.length) {
     lines.push('## Scenarios that did not complete', '', ...info.failures.map((f) => `- ${f.scenario}: ${f.error}`), '');
   }

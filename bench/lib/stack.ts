@@ -40,6 +40,8 @@ export interface BenchStack {
   readonly worldSize: number;
   /** restarts the stand-ins process with another WORLD_SIZE; everything else stays as it is */
   restartLegacy(worldSize: number): Promise<void>;
+  /** CPU time (user + system) each running service's process has used so far, ms by service name */
+  processCpuMs(): Record<string, number>;
   /** the last lines every service printed (for failure reports) */
   tails(): string;
   stop(): Promise<void>;
@@ -174,6 +176,7 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
         }
         await startLegacy(size);
       },
+      processCpuMs: () => Object.fromEntries(tracked.flatMap((t) => (t.service.child.pid === undefined ? [] : [[t.service.name, processCpuMs(t.service.child.pid)]]))),
       tails: () => tracked.map((t) => [`--- ${t.service.name}`, ...t.tail].join('\n')).join('\n'),
       stop: stopEverything,
     };
@@ -182,6 +185,21 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
     if (!stopRequested) process.stderr.write(`${tracked.map((t) => [`--- ${t.service.name}`, ...t.tail].join('\n')).join('\n')}\n`);
     await stopEverything();
     throw e;
+  }
+}
+
+/** clock ticks per second of /proc's CPU times (USER_HZ: 100 on Linux, whatever the kernel's HZ) */
+const USER_HZ = 100;
+
+/** CPU time a process has used, user + system, from /proc/<pid>/stat (fields 14 and 15); 0 once it is gone */
+function processCpuMs(pid: number): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // the name (field 2) may hold spaces and parentheses: count from the last ')'
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / USER_HZ;
+  } catch {
+    return 0;
   }
 }
 

@@ -3,6 +3,7 @@ import { auditEntriesBetween, type AuditWindowCount } from '../lib/auditRows';
 import { postGraphQL } from '../lib/http';
 import { resetLegacy, setLegacyLatency } from '../lib/legacyAdmin';
 import { runLoad, type LoadResult } from '../lib/load';
+import { measureCpu } from '../lib/cpu';
 import { PEERS, answerDifferences, coldSingleHop, peerUrls, perPeer, roundRatios, type PerPeer } from '../lib/peers';
 import { percentiles, ratio, type Percentiles } from '../lib/stats';
 import { isRich } from '../lib/subjects';
@@ -69,7 +70,9 @@ export async function overhead(ctx: BenchContext): Promise<ScenarioResult> {
   } finally {
     await resetLegacy(ctx.stack.legacyUrls);
   }
-  const cold = await coldSingleHop(ctx, urls, coldPerPeer);
+  // every gateway process serves only its own requests: its CPU over the run is its own cost
+  const { result: cold, cpu: coldCpu } = await measureCpu(ctx.stack, () => coldPerPeer, () => coldSingleHop(ctx, urls, coldPerPeer));
+  const gatewayCpu = { ours: coldCpu.byProcess.gateway ?? 0, plain: coldCpu.byProcess['plain-gateway'] ?? 0, hive: coldCpu.byProcess['hive-gateway'] ?? 0 };
   const coldPercentiles = perPeer((p) => percentiles(cold[p].samplesMs));
 
   const { rounds, auditWindows, unloaded } = warm;
@@ -88,7 +91,7 @@ export async function overhead(ctx: BenchContext): Promise<ScenarioResult> {
   const rates = `ours ${rate.ours.toFixed(1)}, plain ${rate.plain.toFixed(1)}, hive ${rate.hive.toFixed(1)} complete answers/s`;
   const spread = (r: ReturnType<typeof roundRatios>) => `per round ${r.perRound.join(', ')} (min ${r.min}, max ${r.max})`;
   const roundsNote = `${roundCount} rounds of ${roundSeconds} s each, alternating ours, plain, hive; failed responses: ${PEERS.map((p) => `${p} ${failed[p]}`).join(', ')}; answers beside ours: ${answersNote(differences)}`;
-  const coldNote = `cold single-hop full profile, stand-ins at ${ctx.legacyLatencyMs} ms, one request at a time, the peers in turn, ${coldPerPeer} distinct subjects each: p50 ${PEERS.map((p) => `${p} ${coldPercentiles[p].p50} ms`).join(', ')}; responses with errors: ${PEERS.map((p) => `${p} ${cold[p].failed}`).join(', ')}`;
+  const coldNote = `cold single-hop full profile, stand-ins at ${ctx.legacyLatencyMs} ms, one request at a time, the peers in turn, ${coldPerPeer} distinct subjects each: p50 ${PEERS.map((p) => `${p} ${coldPercentiles[p].p50} ms`).join(', ')}; responses with errors: ${PEERS.map((p) => `${p} ${cold[p].failed}`).join(', ')}; the gateway process's own CPU a request: ${PEERS.map((p) => `${p} ${gatewayCpu[p]} ms`).join(', ')}`;
   ctx.log(`   throughput ours/plain ${ratio(rate.ours, rate.plain)}, ours/hive ${ratio(rate.ours, rate.hive)}, plain/hive ${ratio(rate.plain, rate.hive)} (${rates}); unloaded p50 ${PEERS.map((p) => `${p} ${unloaded[p].p50}`).join(', ')} ms; audit ${auditRate.toFixed(0)} entries/s`);
   ctx.log(`   ${coldNote}`);
 
@@ -169,6 +172,16 @@ export async function overhead(ctx: BenchContext): Promise<ScenarioResult> {
       target: '— (reading aid)',
       met: null,
       note: 'see overhead.coldPercentiles.plain',
+    },
+    {
+      id: 'overhead.coldCpu',
+      label: 'Overhead: CPU of the gateway process itself per cold single-hop full profile (/proc, user + system) — ratio ours / plain',
+      measured: gatewayCpu.ours,
+      unit: 'ms',
+      ratio: gatewayCpu.plain > 0 ? ratio(gatewayCpu.ours, gatewayCpu.plain) : undefined,
+      target: '— (reading aid: what authorization, the result walk and the audit commit add to a gateway\'s own work)',
+      met: null,
+      note: `${coldPerPeer} requests each, the overhead.coldPercentiles.plain run: ours ${gatewayCpu.ours} ms, plain ${gatewayCpu.plain} ms, Hive ${gatewayCpu.hive} ms a request (the subgraphs, which all three share, in fanOut.singleHop.cpu)`,
     },
   ];
   const loadedSeries = PEERS.map((p) => ({
