@@ -1,5 +1,4 @@
 import DataLoader from 'dataloader';
-import { visit, type FieldNode, type GraphQLResolveInfo, type OperationDefinitionNode } from 'graphql';
 import type { Pool } from 'pg';
 import { SUBJECT_KEY } from '../authz/subgraphShield';
 import type { Department } from '../departments';
@@ -20,48 +19,33 @@ export interface DisputeValue {
 }
 
 const UNDEFINED_TABLE = '42P01';
+const loaders = new WeakMap<object, DataLoader<string, DisputeValue | null>>();
 
-interface OpenRow {
-  id: string;
-  recordType: string;
-  recordRef: string;
-  dueOn: string;
-}
-
-/** per request context (a consumer's loader is never another's), per department */
-const loaders = new WeakMap<object, Map<Department, DataLoader<string, OpenRow[]>>>();
-
-/** the open objections to one department's records, by subject: one query per request */
-function objectionsLoader(ctx: { pool: Pool }, department: Department): DataLoader<string, OpenRow[]> {
-  let byDepartment = loaders.get(ctx);
-  if (!byDepartment) loaders.set(ctx, (byDepartment = new Map()));
-  let loader = byDepartment.get(department);
+function loaderFor(ctx: { pool: Pool }): DataLoader<string, DisputeValue | null> {
+  let loader = loaders.get(ctx);
   if (!loader) {
-    loader = new DataLoader<string, OpenRow[]>(async (usccs) => {
-      let rows: { id: string; uscc: string; record_type: string; record_ref: string; due_on: string }[] = [];
+    loader = new DataLoader(async (keys) => {
+      const parsed = keys.map((k) => JSON.parse(k) as [string, string, string, string]);
+      let rows: { id: string; uscc: string; department: string; record_type: string; record_ref: string; due_on: string }[] = [];
       try {
         ({ rows } = await ctx.pool.query(
-          `SELECT id, uscc, record_type, record_ref, due_on::text AS due_on FROM objections
-            WHERE status = 'OPEN' AND department = $1 AND uscc = ANY($2::char(18)[])`,
-          [department, usccs],
+          `SELECT id, uscc, department, record_type, record_ref, due_on::text AS due_on FROM objections
+            WHERE status = 'OPEN' AND (uscc, department, record_type, record_ref) IN
+              (SELECT * FROM unnest($1::char(18)[], $2::text[], $3::text[], $4::text[]))`,
+          [parsed.map((p) => p[0]), parsed.map((p) => p[1]), parsed.map((p) => p[2]), parsed.map((p) => p[3])],
         ));
       } catch (e) {
         if ((e as { code?: string }).code !== UNDEFINED_TABLE) throw e;
       }
-      const bySubject = new Map<string, OpenRow[]>();
-      for (const r of rows) {
-        const uscc = r.uscc.trim();
-        bySubject.set(uscc, [...(bySubject.get(uscc) ?? []), { id: r.id, recordType: r.record_type, recordRef: r.record_ref, dueOn: r.due_on }]);
-      }
-      return usccs.map((u) => bySubject.get(u) ?? []);
+      const found = new Map(rows.map((r) => [JSON.stringify([r.uscc.trim(), r.department, r.record_type, r.record_ref]), r]));
+      return keys.map((k) => {
+        const row = found.get(k);
+        return row ? { id: row.id, status: 'OPEN' as const, dueOn: row.due_on } : null;
+      });
     });
-    byDepartment.set(department, loader);
+    loaders.set(ctx, loader);
   }
   return loader;
-}
-
-function disputableTypes(department: Department): DisputableType[] {
-  return (Object.keys(DISPUTABLE_RECORDS) as DisputableType[]).filter((t) => DISPUTABLE_RECORDS[t].department === department);
 }
 
 /**
@@ -69,63 +53,20 @@ function disputableTypes(department: Department): DisputableType[] {
  * resolver map. Each record must carry its subject (SUBJECT_KEY) as the section resolvers stamp it.
  */
 export function disputeResolvers(department: Department): Record<string, { dispute: (record: Record<string, unknown>, args: unknown, ctx: { pool: Pool }) => Promise<DisputeValue | null> }> {
+  const types = (Object.keys(DISPUTABLE_RECORDS) as DisputableType[]).filter((t) => DISPUTABLE_RECORDS[t].department === department);
   return Object.fromEntries(
-    disputableTypes(department).map((type) => [
+    types.map((type) => [
       type,
       {
         dispute: async (record: Record<string, unknown>, _args: unknown, ctx: { pool: Pool }) => {
           const uscc = record[SUBJECT_KEY];
           const ref = record[DISPUTABLE_RECORDS[type].ref];
           if (typeof uscc !== 'string' || ref === null || ref === undefined) return null;
-          const open = (await objectionsLoader(ctx, department).load(uscc)).find((o) => o.recordType === type && o.recordRef === String(ref));
-          return open ? { id: open.id, status: 'OPEN', dueOn: open.dueOn } : null;
+          return loaderFor(ctx).load(JSON.stringify([uscc, department, type, String(ref)]));
         },
       },
     ]),
   );
-}
-
-const selectsDisputeCache = new WeakMap<OperationDefinitionNode, boolean>();
-
-/** whether the operation asks for `dispute` anywhere (fragments included); the gateway's fetches repeat one document per plan */
-function selectsDispute(info: GraphQLResolveInfo): boolean {
-  let answer = selectsDisputeCache.get(info.operation);
-  if (answer === undefined) {
-    let found = false;
-    const look = {
-      Field(node: FieldNode) {
-        if (node.name.value === 'dispute') found = true;
-      },
-    };
-    visit(info.operation, look);
-    for (const fragment of Object.values(info.fragments)) visit(fragment, look);
-    answer = found;
-    selectsDisputeCache.set(info.operation, answer);
-  }
-  return answer;
-}
-
-/**
- * Starts each subject's objection look-up as the gateway's reference reaches the department's
- * subgraph, when the operation asks for `dispute`: the query runs while the legacy system is
- * asked, instead of after its answer on the way back (a database round trip on the critical
- * path of every section with records). The records' `dispute` fields read the same load.
- */
-export function withDisputePrefetch<TResolvers extends { Subject?: object }>(department: Department, resolvers: TResolvers): TResolvers {
-  const subject = resolvers.Subject as { __resolveReference?: (ref: { uscc: string }, ctx: { pool: Pool }, info: GraphQLResolveInfo) => unknown } | undefined;
-  const resolveReference = subject?.__resolveReference;
-  if (!resolveReference || disputableTypes(department).length === 0) return resolvers;
-  return {
-    ...resolvers,
-    Subject: {
-      ...subject,
-      __resolveReference(ref: { uscc: string }, ctx: { pool: Pool }, info: GraphQLResolveInfo) {
-        // a failure is the dispute field's to report, when it reads the load
-        if (typeof ref.uscc === 'string' && selectsDispute(info)) objectionsLoader(ctx, department).load(ref.uscc).catch(() => undefined);
-        return resolveReference(ref, ctx, info);
-      },
-    },
-  };
 }
 
 /** an open objection as the credit check matches it against its evidence */

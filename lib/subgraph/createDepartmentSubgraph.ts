@@ -3,7 +3,6 @@ import type { DocumentNode } from 'graphql';
 import type { LegacyCache } from '../cache/LegacyCache';
 import type { Config, Department, DepartmentPolicy } from '../config';
 import type { LegacyClientOptions } from '../legacy/LegacyClient';
-import { withDisputePrefetch } from '../loop/disputes';
 import { createSubgraph, type Subgraph, type SubgraphContext } from './createSubgraph';
 
 /**
@@ -40,7 +39,7 @@ export function createDepartmentSubgraph<TClient extends DepartmentClient, TLoad
   const subgraph = createSubgraph({
     name,
     typeDefs: options.typeDefs,
-    resolvers: withDisputePrefetch(name, options.resolvers),
+    resolvers: options.resolvers,
     config,
     createLoaders: (_request, { legacyCache }) => options.createLoaders(client, { store: legacyCache, policy }),
     onStop: () => client.close(),
