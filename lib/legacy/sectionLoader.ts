@@ -231,9 +231,11 @@ export function createSectionLoader<K, T>(options: SectionLoaderOptions<K, T>): 
     // department's critical path). Until it is written, a request in this process asking for the
     // same keys joins this settled fetch rather than finding the cache not yet written; a write
     // that never answers (Redis hung) holds them no longer than CACHE_WRITE_JOIN_MS.
-    const written = () => forget(false);
-    c.store.setMany(toStore, c.maxStaleSeconds).then(written, written);
-    setTimeout(written, CACHE_WRITE_JOIN_MS).unref();
+    if (toFetch.length > 0) {
+      const written = () => forget(false);
+      c.store.setMany(toStore, c.maxStaleSeconds).then(written, written);
+      setTimeout(written, CACHE_WRITE_JOIN_MS).unref();
+    }
     await Promise.all(
       awaiting.map(async ({ index, promise }) => {
         try {
