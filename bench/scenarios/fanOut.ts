@@ -35,8 +35,9 @@ const TRIED =
   'Tried: the platform hop taken off the critical path (the departments\' fetches go out beside it, gateway/earlyEntityFetches.ts); ' +
   'subgraph fetches on undici\'s request API over one keep-alive pool per subgraph; the internal token verified once per token, query plans cached; ' +
   'a section\'s lists started with its first look-up; tax asked by both identifiers in one call; customs\' mapping cached a day (fanOut.warmMapping.p50); ' +
-  'stand-ins answering within their latency rather than after it; legacy answers written to the cache behind the answer; ' +
-  'objection look-ups (dispute) made while the legacy system is asked, not after. Tried and dropped: Redis auto-pipelining (no change in CPU a request). ' +
+  'stand-ins answering within their latency rather than after it; legacy answers written to the cache behind the answer. ' +
+  'Tried and dropped: Redis auto-pipelining (no change in CPU a request); objection look-ups (dispute) started with the reference, beside the legacy call ' +
+  '(no change beyond noise; PostgreSQL connects timed out under three 500-subject batches). ' +
   'Kept on purpose: the audit commit before the response (SPEC §8).';
 const PRIME_MAPPINGS = 'query PrimeCustomsMappings($usccs: [USCC!]!) { subjects(usccs: $usccs) { customs { creditClass } } }';
 
