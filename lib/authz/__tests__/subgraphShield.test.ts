@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { buildSchema, execute, parse, type ExecutionResult } from 'graphql';
+import { buildSchema, execute, parse, type ExecutionResult, type GraphQLObjectType } from 'graphql';
 import type { Consumer } from '../../auth/consumer';
 import { collectAccessPolicies } from '../accessPolicies';
 import { SUBJECT_KEY, applyAuthorization, type AuthorizationContext } from '../subgraphShield';
@@ -54,6 +54,21 @@ const who = (role: Consumer['role'], purpose: string | null = null, subject: str
 const codes = (r: ExecutionResult) => (r.errors ?? []).map((e) => [e.path?.join('.'), e.extensions.code]);
 
 describe('buildRules / applyAuthorization', () => {
+  it('wraps only the fields with a rule of their own and the refused root fields: an allowed field keeps its own resolver', () => {
+    const built = buildSchema(SDL);
+    const ownResolver = () => 'own';
+    (built.getType('Finance') as GraphQLObjectType).getFields().loanBalance.resolve = ownResolver;
+    const authorized = applyAuthorization(built, collectAccessPolicies(typeDefs));
+    const field = (type: string, name: string) => (authorized.getType(type) as GraphQLObjectType).getFields()[name]!.resolve;
+    // below a classified field, and federation's entry points: no middleware (no promise per value)
+    expect(field('Finance', 'loanBalance')).toBe(ownResolver);
+    expect(field('Finance', 'overdueDays')).toBeUndefined();
+    expect(field('Customs', 'creditClass')).toBeUndefined();
+    expect(field('Query', '_service')).toBeUndefined();
+    // a rule of its own, or the fallback's refusal: wrapped
+    for (const [type, name] of [['Subject', 'finance'], ['Customs', 'customsCode'], ['Query', 'subject'], ['Query', 'undeclared']]) expect(field(type, name)).toEqual(expect.any(Function));
+  });
+
   it('refuses a root field without @access (fallback deny) with FORBIDDEN', async () => {
     const { result } = await run('{ undeclared }', who('government'));
     expect(result.data?.undeclared).toBeNull();
