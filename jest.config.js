@@ -9,4 +9,6 @@ module.exports = {
   },
   transformIgnorePatterns: ['/node_modules/(?!jose/)'],
   testTimeout: 60000,
+  // the heaviest suites first, before the one jest process has run the others (test/harness/sequencer.js)
+  testSequencer: '<rootDir>/test/harness/sequencer.js',
 };
