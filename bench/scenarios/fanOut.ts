@@ -35,7 +35,8 @@ const TRIED =
   'Tried: the platform hop taken off the critical path (the departments\' fetches go out beside it, gateway/earlyEntityFetches.ts); ' +
   'subgraph fetches on undici\'s request API over one keep-alive pool per subgraph; the internal token verified once per token, query plans cached; ' +
   'a section\'s lists started with its first look-up; tax asked by both identifiers in one call; customs\' mapping cached a day (fanOut.warmMapping.p50); ' +
-  'stand-ins answering within their latency rather than after it; legacy answers written to the cache behind the answer. ' +
+  'stand-ins answering within their latency rather than after it; legacy answers written to the cache behind the answer; ' +
+  'graphql-shield\'s async wrapper kept only on the subgraphs\' fields with a rule of their own (each of these three: no change beyond noise). ' +
   'Tried and dropped: Redis auto-pipelining (no change in CPU a request); objection look-ups (dispute) started with the reference, beside the legacy call ' +
   '(no change beyond noise; PostgreSQL connects timed out under three 500-subject batches). ' +
   'Kept on purpose: the audit commit before the response (SPEC §8).';
