@@ -86,9 +86,9 @@ export function applyAuthorization(schema: GraphQLSchema, access: AccessMap): Gr
     allowExternalErrors: true,
   });
   // graphql-shield wraps every field of the schema, `allow` ones too, in an async middleware: every
-  // leaf value of a response became a promise awaited twice, most of a subgraph's execution CPU.
-  // A field whose rule is `allow` goes to its resolver whatever happens, so its wrapper goes: only
-  // the fields with a rule of their own, and the root fields refused by the fallback, keep one.
+  // value of a response became a promise awaited twice. A field whose rule is `allow` goes to its
+  // resolver whatever happens, so its wrapper goes: only the fields with a rule of their own, and
+  // the root fields refused by the fallback, keep one.
   const middleware = permissions.generate(schema) as Record<string, Record<string, unknown>>;
   for (const [typeName, fields] of Object.entries(rules)) {
     for (const [fieldName, rule] of Object.entries(fields)) if (rule === allow) delete middleware[typeName]?.[fieldName];
