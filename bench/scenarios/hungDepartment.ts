@@ -321,6 +321,11 @@ export async function hungDepartment(ctx: BenchContext): Promise<ScenarioResult>
       ratio: ratio(p99, bound),
       target: `p99 < ${HUNG} timeout ${policy.timeoutMs} ms + ${LATENCY_SLACK_MS} ms (config.departments.${HUNG}.timeoutMs)`,
       met: p99 < bound,
+      whyNotMet:
+        `${overBound} of ${sorted.length} responses (${pct(overBound, sorted.length)}%) took ≥ ${bound} ms, ${early.filter((ms) => ms >= bound).length} of them in the first ${firstWindow} s, before the breaker opened; ` +
+        `after it opened the p99 was ${later.p99} ms. Requests in flight when the court hangs wait out its deadline, which counts their wait in the gateway and keeps ${ctx.stack.config.responseReserveMs} ms (RESPONSE_RESERVE_MS) for the way back; ` +
+        `at ${CONNECTIONS} connections on two cores the way back of that burst took longer than the reserve. Tried: one deadline per section however its calls queue; ` +
+        `calls failing in a row open the breaker even while its window still holds successes; the deadline less the reserve. Not tried: a larger reserve, which would cut every slow-but-answering court short.`,
       note:
         `max ${load.latencyMs.max} ms; ${overBound} of ${sorted.length} responses (${pct(overBound, sorted.length)}%) took ≥ ${bound} ms` +
         (slowSeconds.length ? `, by second of the run: ${slowSeconds.slice(0, 12).join('; ')}${slowSeconds.length > 12 ? '; …' : ''}` : '') +
