@@ -126,7 +126,8 @@ function readBody(req: http.IncomingMessage, maxBytes: number): Promise<Buffer> 
   });
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** a latency's wait; unref'd: a closed stand-in's answers still waiting must not hold the process open */
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());
 
 export function createStandIn(options: StandInOptions): StandIn {
   if (typeof options.latencyMs !== 'number' || !Number.isFinite(options.latencyMs) || options.latencyMs < 0) {
