@@ -43,8 +43,9 @@ export function mayReadList(list: CreditList, facts: CheckerFacts): boolean {
  * One read per field coordinate the check's `@requires` fetched, decided on the values as fetched
  * (a public consumer's non-A tax grade is DENIED, as the tax subgraph refused it): what the ledger
  * records as if the consumer had selected those fields. A department that did not answer delivered
- * nothing to record as GRANTED (its section was null with DEPARTMENT_UNAVAILABLE, the check
- * INCOMPLETE); a refusal is recorded all the same, being the consumer's, not the department's.
+ * nothing to record as GRANTED but that very fact (`<department>Answered` false; its section was
+ * null with DEPARTMENT_UNAVAILABLE, the check INCOMPLETE); a refusal is recorded all the same,
+ * being the consumer's, not the department's.
  */
 export function checkReads(lists: readonly CreditList[], data: Row, facts: CheckerFacts, checkId: string): CheckRead[] {
   const reads = new Map<string, CheckRead>();
@@ -56,8 +57,9 @@ export function checkReads(lists: readonly CreditList[], data: Row, facts: Check
     reads.set(field, { checkId, subject: facts.subject, field, decision: denied ? 'DENIED' : 'GRANTED', code: denied ? decision.code : null });
   };
   for (const department of new Set(lists.map((l) => l.department))) {
+    // whether the department answered is itself read whenever it came back, true or false
     const answered = `Subject.${department}Answered`;
-    note(answered, granted(answered, facts, undefined), departmentAnswered(data, department));
+    note(answered, granted(answered, facts, undefined), typeof data[`${department}Answered`] === 'boolean');
   }
   for (const list of lists) {
     const delivered = list.rules.every((r) => departmentAnswered(data, RECORD_SETS[r.records].department));
