@@ -15,13 +15,22 @@ export interface CpuPerRequest {
   requests: number;
 }
 
-export async function measureCpu<T>(stack: BenchStack, requestsOf: (result: T) => number, run: () => Promise<T>): Promise<{ result: T; cpu: CpuPerRequest }> {
+/** the peer gateways: idle while our gateway is measured, their timers and GC are not its requests' cost */
+export const PEER_PROCESSES = ['plain-gateway', 'hive-gateway'];
+
+export async function measureCpu<T>(
+  stack: BenchStack,
+  requestsOf: (result: T) => number,
+  run: () => Promise<T>,
+  options: { exclude?: readonly string[] } = {},
+): Promise<{ result: T; cpu: CpuPerRequest }> {
   const before = stack.processCpuMs();
   const result = await run();
   const after = stack.processCpuMs();
   const requests = Math.max(1, requestsOf(result));
   const byProcess: Record<string, number> = {};
   for (const [name, ms] of Object.entries(after)) {
+    if (options.exclude?.includes(name)) continue;
     const spent = ms - (before[name] ?? ms);
     if (spent > 0) byProcess[name] = round1(spent / requests);
   }
